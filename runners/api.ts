@@ -1,0 +1,9 @@
+/**
+ * The library API (`import { simulate, resolveParameters } from 'defsim'`).
+ */
+export { simulate, seriesCsv, type RunResult, type RunSummary } from './simulate.js';
+export { resolveParameters, readRunConfig, parseSetArguments } from './parameters.js';
+export { runToDirectory } from './run.js';
+export { PARAMETER_SCHEMA, defaultParameters, type Parameters } from '../agents/params.js';
+export { SCENARIOS } from '../agents/scenarios.js';
+export { InputError } from '../engine/errors.js';

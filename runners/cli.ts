@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The `defsim` command line. Bad input (InputError, or a usage error from yargs) prints one
+ * message and exits with code 2; any other failure exits with code 1.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from '../engine/errors.js';
+import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
+import { mainCommand } from './main.js';
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await yargs(argv)
+      .scriptName('defsim')
+      .command(runCommand)
+      .command(scenariosCommand)
+      .command(paramsCommand)
+      .command(mainCommand)
+      .demandCommand(1, 'name a command (see --help)')
+      .strict()
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new InputError(message);
+      })
+      .help()
+      .version()
+      .parseAsync();
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`defsim: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`defsim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(hideBin(process.argv));

@@ -1,0 +1,104 @@
+/**
+ * The one run function: build the model from resolved parameters and a seed, run it, and return
+ * the series and the summary. The CLI, sweep workers, benchmarks and tests all call this.
+ */
+import { performance } from 'node:perf_hooks';
+import { compareWithRecord, type CalibrationResult } from '../agents/calibration.js';
+import { DefectionModel, MODEL_VERSION } from '../agents/model.js';
+import type { Parameters } from '../agents/params.js';
+
+export interface RunResult {
+  readonly modelVersion: string;
+  readonly seed: number;
+  readonly ticks: number;
+  readonly columns: readonly string[];
+  readonly units: Readonly<Record<string, string>>;
+  /** One Float64Array per column, one entry per tick. */
+  readonly data: readonly Float64Array[];
+  readonly summary: RunSummary;
+  readonly timing: { setupSeconds: number; loopSeconds: number; agentSteps: number };
+}
+
+export interface RunSummary {
+  final: Record<string, number>;
+  atTargetTicks: Record<string, Record<string, number>>;
+  costPerDefectionUsd: number;
+  metrics: Record<string, number>;
+  calibration: CalibrationResult[];
+}
+
+export interface SimulateOptions {
+  onTick?: (tick: number, ticks: number) => void;
+}
+
+export function simulate(params: Parameters, seed: number, options: SimulateOptions = {}): RunResult {
+  const t0 = performance.now();
+  const model = new DefectionModel(params, seed);
+  const t1 = performance.now();
+  const ticks = params.time.ticks;
+  const recorder = model.run(options.onTick ? (t) => options.onTick!(t, ticks) : undefined);
+  const t2 = performance.now();
+  const columns = recorder.columns;
+  const data = recorder.data;
+  const value = (column: string, tick: number) => (tick < ticks ? recorder.value(column, tick) : undefined);
+  const initial = (group: string) => recorder.value(`serving_${group}`, 0) + recorder.value(`defected_${group}`, 0) + recorder.value(`captured_${group}`, 0);
+  const calibration = compareWithRecord(value, initial);
+  const last = ticks - 1;
+  const final = Object.fromEntries(columns.map((c) => [c, recorder.value(c, last)]));
+  const atTargetTicks: Record<string, Record<string, number>> = {};
+  for (const c of calibration) {
+    atTargetTicks[c.tick] ??= Object.fromEntries(columns.map((col) => [col, recorder.value(col, c.tick)]));
+  }
+  const spend = final.spend_usd;
+  const millions = spend / 1e6;
+  const militaryLost = 1 - final.military_capacity;
+  const economicLost = 1 - final.economic_capacity;
+  const metrics: Record<string, number> = {
+    defected_all: final.defected_all,
+    defected_army: final.defected_army,
+    defected_police: final.defected_police,
+    defected_official: final.defected_official,
+    defected_official_senior: final.defected_official_senior,
+    defected_official_economic: final.defected_official_economic,
+    defected_tycoon: final.defected_tycoon,
+    captured_all: final.captured_all,
+    sanctioned: final.sanctioned,
+    sanctioned_defected: final.sanctioned_defected,
+    reprisals: final.reprisals,
+    spend_usd: spend,
+    budget_left_usd: final.budget_left_usd,
+    paid_defections: final.paid_defections,
+    cost_per_paid_defection_usd: final.paid_defections > 0 ? spend / final.paid_defections : NaN,
+    military_capacity_lost: militaryLost,
+    economic_capacity_lost: economicLost,
+    defections_per_million_usd: spend > 0 ? final.defected_all / millions : NaN,
+    capacity_lost_per_million_usd: spend > 0 ? (militaryLost + economicLost) / 2 / millions : NaN,
+    military_capacity_lost_per_million_usd: spend > 0 ? militaryLost / millions : NaN,
+    economic_capacity_lost_per_million_usd: spend > 0 ? economicLost / millions : NaN,
+    calibration_passed: calibration.filter((c) => c.pass).length,
+    calibration_targets: calibration.length,
+  };
+  return {
+    modelVersion: MODEL_VERSION,
+    seed,
+    ticks,
+    columns,
+    units: recorder.units,
+    data,
+    summary: { final, atTargetTicks, costPerDefectionUsd: final.cost_per_defection_usd, metrics, calibration },
+    timing: { setupSeconds: (t1 - t0) / 1000, loopSeconds: (t2 - t1) / 1000, agentSteps: model.agentSteps },
+  };
+}
+
+/** A number as it appears in every CSV: shortest round-trip form; non-finite values are empty cells. */
+export function formatNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : '';
+}
+
+export function seriesCsv(result: Pick<RunResult, 'columns' | 'data' | 'ticks'>): string {
+  const lines = [result.columns.join(',')];
+  for (let t = 0; t < result.ticks; t++) {
+    lines.push(result.data.map((col) => formatNumber(col[t])).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
