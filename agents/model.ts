@@ -91,6 +91,9 @@ export class DefectionModel {
 
   // Scratch buffers, allocated once.
   private readonly attempts: Int32Array;
+  /** Indices of serving agents in ascending order; the decision loop walks only these. */
+  private readonly servingIndex: Int32Array;
+  private servingCount: number;
   private readonly claimants: Int32Array;
 
   // Institutional state.
@@ -139,6 +142,9 @@ export class DefectionModel {
     this.unitNew = new Float64Array(pop.unitCount);
     this.unitTerm = new Float64Array(pop.unitCount);
     this.attempts = new Int32Array(pop.size);
+    this.servingIndex = new Int32Array(pop.size);
+    for (let i = 0; i < pop.size; i++) this.servingIndex[i] = i;
+    this.servingCount = pop.size;
     this.claimants = new Int32Array(pop.size);
     this.cumulativeByKind = KINDS.map(() => new Float64Array(ticks));
     this.budgetLeftUsd = params.sponsors.budgetUsd;
@@ -355,24 +361,26 @@ export class DefectionModel {
 
   // ------------------------------------------------------------- individuals
   individualsDecide(tick: number): void {
-    const { agents, size } = this.population;
-    const { status, group, unit, stayUtility, flags, reachThreshold, familyRank } = agents;
+    const { agents } = this.population;
+    const { group, unit, stayUtility, flags, reachThreshold, familyRank } = agents;
     const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainCoef = this.gainCoef;
     const gainUnpaid = this.gainUnpaid, payoutUsd = this.payoutUsd, reachHazard = this.reachHazard;
     const restrictedShare = this.restrictedShare, familyRestrictedTerm = this.familyRestrictedTerm;
     const familyFreeTerm = this.familyFreeTerm, attemptRate = this.attemptRate;
-    const attempts = this.attempts;
+    const attempts = this.attempts, serving = this.servingIndex, servingCount = this.servingCount;
     const rng = this.decisionRng;
     let attemptCount = 0;
-    let steps = 0;
-    for (let i = 0; i < size; i++) {
-      if (status[i] !== SERVING) continue;
-      steps++;
+    for (let k = 0; k < servingCount; k++) {
+      const i = serving[k];
       const g = group[i];
+      // p = attemptRate·logistic(x) < attemptRate: a draw at or above the ceiling can skip the utility.
+      const u = rng.uniform();
+      const ceiling = attemptRate[g];
+      if (u >= ceiling) continue;
       const f = flags[i];
       let gain = gainUnpaid[g];
       if (f & SANCTIONED) {
-        gain = this.listedGain(i, g) ;
+        gain = this.listedGain(i, g);
       } else if (payoutUsd[g] > 0 && reachThreshold[i] <= reachHazard[g]) {
         gain = this.paidGain(i, g, f);
       }
@@ -380,11 +388,22 @@ export class DefectionModel {
       if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY) {
         x -= familyRank[i] < restrictedShare[g] ? familyRestrictedTerm[g] : familyFreeTerm[g];
       }
-      const p = attemptRate[g] / (1 + Math.exp(-x));
-      if (rng.uniform() < p) attempts[attemptCount++] = i;
+      if (u * (1 + Math.exp(-x)) < ceiling) attempts[attemptCount++] = i;
     }
-    this.agentSteps += steps;
+    this.agentSteps += servingCount;
     this.resolveAttempts(tick, attemptCount);
+  }
+
+  /** Drop agents who left this tick from the list of serving agents (keeps index order). */
+  private compactServing(): void {
+    const status = this.population.agents.status;
+    const serving = this.servingIndex;
+    let n = 0;
+    for (let k = 0; k < this.servingCount; k++) {
+      const i = serving[k];
+      if (status[i] === SERVING) serving[n++] = i;
+    }
+    this.servingCount = n;
   }
 
   /** Gain of a reached, unlisted agent with an affordable offer: payout (+ asset bonus) minus what is seized. */
@@ -439,6 +458,7 @@ export class DefectionModel {
       if (spec.kind === 'tycoon') this.servingTycoonWealth -= wealthAbroadUsd[i] + incomeUsd[i];
     }
     this.visaDemand = demand;
+    if (attemptCount > 0) this.compactServing();
     this.payClaimants(claimantCount);
     const { unitCount } = this.population;
     for (let u = 0; u < unitCount; u++) {

@@ -145,9 +145,11 @@ export function buildPopulation(p: Parameters, seed: number): Population {
     const units = poolUnits[pool];
     const loyaltyWeight = p.decision.loyaltyWeight;
     const end = groupStart[g] + groupSize[g];
+    let nextUnit = dealt[pool] % units;
     for (let i = groupStart[g]; i < end; i++) {
       group[i] = g;
-      const u = base + (dealt[pool]++ % units);
+      const u = base + nextUnit;
+      nextUnit = nextUnit + 1 === units ? 0 : nextUnit + 1;
       unit[i] = u;
       unitSize[u]++;
       status[i] = SERVING;
@@ -165,6 +167,7 @@ export function buildPopulation(p: Parameters, seed: number): Population {
       reachThreshold[i] = -Math.log(rng.uniformOpen());
       familyRank[i] = rng.uniform();
     }
+    dealt[pool] += groupSize[g];
   }
   return { agents, size, groupSize, groupStart, unitCount, unitSize, unitEffect };
 }

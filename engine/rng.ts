@@ -30,7 +30,7 @@ export function hashString(text: string): number {
   return mix32(h >>> 0);
 }
 
-const INV_2_32 = 1 / 4294967296;
+export const INV_2_32 = 1 / 4294967296;
 
 export class RandomStream {
   private s0: number;
@@ -46,6 +46,14 @@ export class RandomStream {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next() | 1; // never all zero
+  }
+
+  /** The generator state, for hot loops that inline the step (see `xoshiroStep`); write it back with `restore`. */
+  save(out: Int32Array): void {
+    out[0] = this.s0; out[1] = this.s1; out[2] = this.s2; out[3] = this.s3;
+  }
+  restore(state: Int32Array): void {
+    this.s0 = state[0]; this.s1 = state[1]; this.s2 = state[2]; this.s3 = state[3];
   }
 
   /** A uniform 32-bit unsigned integer. */
