@@ -5,7 +5,8 @@
  */
 import { bool, count, defaultsOf, int, num, share, usd, type SchemaTree, type ValuesOf } from '../engine/schema.js';
 
-const CAL = 'calibration/myanmar-2021.json';
+const CAL = 'data/myanmar-2021.json';
+const CALIBRATED = 'calibrated to data/myanmar-2021.json (docs/ODD.md, Calibration)';
 const loyalty = (alpha: number, beta: number, who: string) => ({
   alpha: num(alpha, `Beta(alpha, beta) loyalty of ${who}: alpha`, { min: 0.05, max: 1000 }),
   beta: num(beta, `Beta(alpha, beta) loyalty of ${who}: beta`, { min: 0.05, max: 1000 }),
@@ -81,9 +82,9 @@ export const PARAMETER_SCHEMA = {
     gainWeight: num(1, 'bGain: weight of the safety-discounted gain (signed log of years of income)', { min: 0, max: 100 }),
     peerWeight: num(3, 'bPeer: weight of the share of the unit that had defected by t-1', { min: 0, max: 100 }),
     grievance: {
-      soldier: num(0.5, 'bGrievance for soldiers: weight of the coup legitimacy shock', { min: 0, max: 100 }),
-      official: num(3.2, 'bGrievance for officials', { min: 0, max: 100 }),
-      tycoon: num(0, 'bGrievance for tycoons', { min: 0, max: 100 }),
+      soldier: num(0.5, 'bGrievance for soldiers: weight of the coup legitimacy shock', { min: 0, max: 100, source: CALIBRATED }),
+      official: num(3.2, 'bGrievance for officials', { min: 0, max: 100, source: CALIBRATED }),
+      tycoon: num(0, 'bGrievance for tycoons', { min: 0, max: 100, source: CALIBRATED }),
     },
     collapseWeight: num(1, 'bCollapse: weight of lost regime capacity (1 - capacity)', { min: 0, max: 100 }),
     familyWeight: num(2.5, 'bFamily: weight of a family held in the country under restriction', { min: 0, max: 100 }),
@@ -93,18 +94,18 @@ export const PARAMETER_SCHEMA = {
     lockedWeight: num(2, 'bLocked: extra utility of staying when sanctioned with no off-ramp (nowhere to go)', { min: 0, max: 100 }),
     seizedShare: share(0.8, 'Share of wealth in the country the regime seizes from a defector'),
     stay: {
-      armyEnlisted: num(0.5, 'stay(kind, group): army enlisted', { min: -50, max: 50 }),
-      armyNco: num(0.8, 'stay(kind, group): army NCOs', { min: -50, max: 50 }),
-      armyOfficer: num(1.3, 'stay(kind, group): army officers', { min: -50, max: 50 }),
-      policeEnlisted: num(-1.3, 'stay(kind, group): police enlisted', { min: -50, max: 50 }),
-      policeNco: num(-1, 'stay(kind, group): police NCOs', { min: -50, max: 50 }),
-      policeOfficer: num(-0.5, 'stay(kind, group): police officers', { min: -50, max: 50 }),
-      officialJunior: num(0, 'stay(kind, group): junior officials', { min: -50, max: 50 }),
-      officialMid: num(0.3, 'stay(kind, group): mid-tier officials', { min: -50, max: 50 }),
-      officialSenior: num(4.5, 'stay(kind, group): senior officials', { min: -50, max: 50 }),
-      economicSector: num(0, 'stay adjustment for economic-sector officials', { min: -50, max: 50 }),
-      securitySector: num(1, 'stay adjustment for security-sector officials', { min: -50, max: 50 }),
-      tycoon: num(4, 'stay(kind, group): tycoons', { min: -50, max: 50 }),
+      armyEnlisted: num(0.5, 'stay(kind, group): army enlisted', { min: -50, max: 50, source: CALIBRATED }),
+      armyNco: num(0.8, 'stay(kind, group): army NCOs', { min: -50, max: 50, source: CALIBRATED }),
+      armyOfficer: num(1.3, 'stay(kind, group): army officers', { min: -50, max: 50, source: CALIBRATED }),
+      policeEnlisted: num(-1.3, 'stay(kind, group): police enlisted', { min: -50, max: 50, source: CALIBRATED }),
+      policeNco: num(-1, 'stay(kind, group): police NCOs', { min: -50, max: 50, source: CALIBRATED }),
+      policeOfficer: num(-0.5, 'stay(kind, group): police officers', { min: -50, max: 50, source: CALIBRATED }),
+      officialJunior: num(0, 'stay(kind, group): junior officials', { min: -50, max: 50, source: CALIBRATED }),
+      officialMid: num(0.3, 'stay(kind, group): mid-tier officials', { min: -50, max: 50, source: CALIBRATED }),
+      officialSenior: num(4.5, 'stay(kind, group): senior officials', { min: -50, max: 50, source: CALIBRATED }),
+      economicSector: num(0, 'stay adjustment for economic-sector officials', { min: -50, max: 50, source: CALIBRATED }),
+      securitySector: num(1, 'stay adjustment for security-sector officials', { min: -50, max: 50, source: CALIBRATED }),
+      tycoon: num(4, 'stay(kind, group): tycoons', { min: -50, max: 50, source: CALIBRATED }),
     },
     attemptRate: {
       soldier: share(0.05, 'attemptRate(soldier): ceiling on the monthly chance a soldier tries to defect'),
@@ -126,19 +127,19 @@ export const PARAMETER_SCHEMA = {
     crackdown: {
       feedback: bool(true, 'Whether the regime tightens in response to defections (off: crackdown stays 0)'),
       soldier: {
-        thresholdShare: share(0.039, 'Cumulative soldier defections (share of the force), lagged, past which the crackdown on soldiers starts'),
-        rampShare: share(0.005, 'Scale of the crackdown response: crackdown = 1 - exp(-(lagged share - threshold) / ramp)'),
+        thresholdShare: share(0.039, 'Cumulative soldier defections (share of the force), lagged, past which the crackdown on soldiers starts', CALIBRATED),
+        rampShare: share(0.005, 'Scale of the crackdown response: crackdown = 1 - exp(-(lagged share - threshold) / ramp)', CALIBRATED),
         lagTicks: int(2, 'Delay between defections and the crackdown they trigger', { min: 0, max: 48, unit: 'ticks' }),
       },
       official: {
-        thresholdShare: share(0.2, 'Cumulative CDM share, lagged, past which measures against strikers start'),
-        rampShare: share(0.05, 'Scale of the measures against strikers'),
+        thresholdShare: share(0.2, 'Cumulative CDM share, lagged, past which measures against strikers start', CALIBRATED),
+        rampShare: share(0.05, 'Scale of the measures against strikers', CALIBRATED),
         lagTicks: int(1, 'Delay of the measures against strikers', { min: 0, max: 48, unit: 'ticks' }),
       },
     },
     deterrence: {
-      soldier: num(1.3, 'Utility of staying added at full crackdown for soldiers (unit controls, information restrictions)', { min: 0, max: 100 }),
-      official: num(6, 'Utility of staying added at full crackdown for officials (dismissal, eviction, arrests)', { min: 0, max: 100 }),
+      soldier: num(1.3, 'Utility of staying added at full crackdown for soldiers (unit controls, information restrictions)', { min: 0, max: 100, source: CALIBRATED }),
+      official: num(6, 'Utility of staying added at full crackdown for officials (dismissal, eviction, arrests)', { min: 0, max: 100, source: CALIBRATED }),
     },
     capture: {
       soldierBase: share(0.15, 'Chance a soldier\'s attempt is caught, before any crackdown'),

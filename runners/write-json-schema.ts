@@ -3,7 +3,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toJsonSchema } from '../engine/schema.js';
+import { allowedText, flattenSchema, toJsonSchema } from '../engine/schema.js';
 import { PARAMETER_SCHEMA } from '../agents/params.js';
 import { SCENARIO_NAMES } from '../agents/scenarios.js';
 import { PACKAGE_ROOT } from './outputs.js';
@@ -24,6 +24,24 @@ export function runConfigJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** docs/PARAMETERS.md: every parameter with its default, range, unit, meaning and source. */
+export function parametersMarkdown(): string {
+  const lines = [
+    '# Parameters',
+    '',
+    'Generated from the parameter schema (`agents/params.ts`) by `npm run build`; do not edit by hand.',
+    'Defaults are the calibrated `myanmar-2021` scenario. Set any of them with `--set path=value` or in a config file.',
+    '',
+    '| parameter | default | allowed | unit | meaning | source |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [path, spec] of flattenSchema(PARAMETER_SCHEMA)) {
+    lines.push(`| \`${path}\` | ${spec.default} | ${allowedText(spec)} | ${spec.unit} | ${spec.doc} | ${spec.source ?? 'assumed (docs/ODD.md)'} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 const dir = join(PACKAGE_ROOT, 'schema');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'params.schema.json'), JSON.stringify(runConfigJsonSchema(), null, 2) + '\n');
+writeFileSync(join(PACKAGE_ROOT, 'docs', 'PARAMETERS.md'), parametersMarkdown());
