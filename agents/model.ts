@@ -108,6 +108,7 @@ export class DefectionModel {
   private visaDemand = 0;
   private safety = new Float64Array(KINDS.length);
   private crackdown = new Float64Array(KINDS.length);
+  private readonly captureByKind = new Float64Array(KINDS.length);
   private militaryCapacity = 1;
   private economicCapacity = 1;
   private restrictionShare: number;
@@ -227,17 +228,18 @@ export class DefectionModel {
 
   /** Most senior and wealthy first: officers, senior officials and tycoons by total wealth. */
   private rankSanctionCandidates(): Int32Array {
-    const { agents, size } = this.population;
+    const { agents, groupStart, groupSize } = this.population;
     const list: number[] = [];
-    const wealth = new Float64Array(size);
-    for (let i = 0; i < size; i++) {
-      const spec = GROUPS[agents.group[i]];
-      if (spec.level === 'officer' || spec.level === 'senior' || spec.kind === 'tycoon') {
+    const wealth = new Map<number, number>();
+    GROUPS.forEach((spec, g) => {
+      if (spec.level !== 'officer' && spec.level !== 'senior' && spec.kind !== 'tycoon') return;
+      const years = this.params.traits.wealthInCountryYears[spec.kind];
+      for (let i = groupStart[g]; i < groupStart[g] + groupSize[g]; i++) {
         list.push(i);
-        wealth[i] = agents.wealthAbroadUsd[i] + agents.incomeUsd[i] * this.params.traits.wealthInCountryYears[spec.kind];
+        wealth.set(i, agents.wealthAbroadUsd[i] + agents.incomeUsd[i] * years);
       }
-    }
-    list.sort((a, b) => wealth[b] - wealth[a] || a - b);
+    });
+    list.sort((a, b) => wealth.get(b)! - wealth.get(a)! || a - b);
     return Int32Array.from(list);
   }
 
@@ -302,11 +304,12 @@ export class DefectionModel {
     const fr = regime.familyRestriction;
     this.restrictionShare = fr.initialShare + (fr.ceilingShare - fr.initialShare) * crack[0];
     const cap = regime.capture;
-    const captureByKind = [
+    const captureByKind = this.captureByKind;
+    captureByKind.set([
       cap.soldierBase + (cap.soldierMax - cap.soldierBase) * crack[0],
       cap.officialBase + (cap.officialMax - cap.officialBase) * crack[1],
       cap.tycoon,
-    ];
+    ]);
     const deterrence = [regime.deterrence.soldier * crack[0], regime.deterrence.official * crack[1], 0];
     const capacity = [this.militaryCapacity, this.economicCapacity, this.economicCapacity];
     const offRamp = this.params.sanctions.offRamp;
@@ -363,7 +366,7 @@ export class DefectionModel {
   individualsDecide(tick: number): void {
     const { agents } = this.population;
     const { group, unit, stayUtility, flags, reachThreshold, familyRank } = agents;
-    const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainCoef = this.gainCoef;
+    const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainCoef = this.gainCoef, gainCoefListed = this.gainCoefListed;
     const gainUnpaid = this.gainUnpaid, payoutUsd = this.payoutUsd, reachHazard = this.reachHazard;
     const restrictedShare = this.restrictedShare, familyRestrictedTerm = this.familyRestrictedTerm;
     const familyFreeTerm = this.familyFreeTerm, attemptRate = this.attemptRate;
@@ -378,13 +381,15 @@ export class DefectionModel {
       const ceiling = attemptRate[g];
       if (u >= ceiling) continue;
       const f = flags[i];
-      let gain = gainUnpaid[g];
+      let gainTerm: number;
       if (f & SANCTIONED) {
-        gain = this.listedGain(i, g);
+        gainTerm = this.listedGain(i, g) * gainCoefListed[g];
       } else if (payoutUsd[g] > 0 && reachThreshold[i] <= reachHazard[g]) {
-        gain = this.paidGain(i, g, f);
+        gainTerm = this.paidGain(i, g, f) * gainCoef[g];
+      } else {
+        gainTerm = gainUnpaid[g] * gainCoef[g];
       }
-      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i] + gain * gainCoef[g];
+      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i] + gainTerm;
       if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY) {
         x -= familyRank[i] < restrictedShare[g] ? familyRestrictedTerm[g] : familyFreeTerm[g];
       }
@@ -413,19 +418,14 @@ export class DefectionModel {
     return signedLog(payout / income - this.seizedYears[g]);
   }
 
-  /**
-   * A listed agent's gain (times its coefficient ratio, so the caller's gainCoef applies): assets
-   * abroad come back only through a credible off-ramp, and safety is the listed one without it.
-   */
+  /** A listed agent's gain: assets abroad come back only through a credible off-ramp. */
   private listedGain(i: number, g: number): number {
     const { agents } = this.population;
     const { sanctions } = this.params;
     const reached = this.payoutUsd[g] > 0 && agents.reachThreshold[i] <= this.reachHazard[g];
     const payout = reached ? this.payoutUsd[g] + (agents.flags[i] & HAS_ASSETS ? this.assetBonusUsd[g] : 0) : 0;
     const unfrozen = sanctions.offRamp ? sanctions.offRampCredibility * agents.wealthAbroadUsd[i] : 0;
-    const gain = signedLog((payout + unfrozen) / agents.incomeUsd[i] - this.seizedYears[g]);
-    const coef = this.gainCoef[g];
-    return coef > 0 ? (gain * this.gainCoefListed[g]) / coef : 0;
+    return signedLog((payout + unfrozen) / agents.incomeUsd[i] - this.seizedYears[g]);
   }
 
   private resolveAttempts(tick: number, attemptCount: number): void {
@@ -486,11 +486,14 @@ export class DefectionModel {
   }
 
   private tycoonWealth(): number {
-    const { agents, size } = this.population;
+    const { agents, groupStart, groupSize } = this.population;
     let total = 0;
-    for (let i = 0; i < size; i++) {
-      if (GROUPS[agents.group[i]].kind === 'tycoon' && agents.status[i] === SERVING) total += agents.wealthAbroadUsd[i] + agents.incomeUsd[i];
-    }
+    GROUPS.forEach((spec, g) => {
+      if (spec.kind !== 'tycoon') return;
+      for (let i = groupStart[g]; i < groupStart[g] + groupSize[g]; i++) {
+        if (agents.status[i] === SERVING) total += agents.wealthAbroadUsd[i] + agents.incomeUsd[i];
+      }
+    });
     return total;
   }
 
@@ -543,8 +546,8 @@ export class DefectionModel {
     r.column('sanctioned_defected')[tick] = this.sanctionedDefectedAgents * s;
     r.column('sanctioned_serving')[tick] = this.sanctionedServing() * s;
     r.column('family_restricted_share')[tick] = this.restrictionShare;
-    r.column('capture_probability')[tick] = this.captureProbability[0];
-    r.column('capture_probability_official')[tick] = this.captureProbability[6];
+    r.column('capture_probability')[tick] = this.captureByKind[KIND_INDEX.soldier];
+    r.column('capture_probability_official')[tick] = this.captureByKind[KIND_INDEX.official];
     r.column('crackdown_soldier')[tick] = this.crackdown[0];
     r.column('crackdown_official')[tick] = this.crackdown[1];
     r.column('reprisals')[tick] = this.reprisalAgents * s;

@@ -126,9 +126,12 @@ export function buildPopulation(p: Parameters, seed: number): Population {
     for (let u = 0; u < poolUnits[pool]; u++) unitEffect[poolUnitBase[pool] + u] = sd * drawFromTable(normal, unitRng);
   }
 
+  // Typed arrays start at 0 = SERVING; ticks start at -1 (never).
+  agents.statusTick.fill(-1);
+  agents.sanctionedTick.fill(-1);
   const rng = new RandomStream(seed, 'population');
   const dealt: Record<string, number> = { army: 0, police: 0, official: 0, tycoon: 0 };
-  const { group, unit, status, statusTick, flags, sanctionedTick, loyalty, stayUtility, incomeUsd, wealthAbroadUsd, reachThreshold, familyRank } = agents;
+  const { group, unit, flags, loyalty, stayUtility, incomeUsd, wealthAbroadUsd, reachThreshold, familyRank } = agents;
   for (let g = 0; g < GROUP_COUNT; g++) {
     const spec = GROUPS[g];
     const key = traitKey(spec);
@@ -152,9 +155,6 @@ export function buildPopulation(p: Parameters, seed: number): Population {
       nextUnit = nextUnit + 1 === units ? 0 : nextUnit + 1;
       unit[i] = u;
       unitSize[u]++;
-      status[i] = SERVING;
-      statusTick[i] = -1;
-      sanctionedTick[i] = -1;
       const l = drawFromTable(loyaltyTable, rng);
       loyalty[i] = l;
       stayUtility[i] = loyaltyWeight * l;
