@@ -1,8 +1,10 @@
 /**
- * Writes schema/params.schema.json (run config files) from the one parameter schema, for editors.
+ * Writes schema/params.schema.json (run config files, for editors) and docs/PARAMETERS.md from the
+ * one parameter schema. Run by the build; the tests check both files are up to date.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { allowedText, flattenSchema, toJsonSchema } from '../engine/schema.js';
 import { PARAMETER_SCHEMA } from '../agents/params.js';
 import { SCENARIO_NAMES } from '../agents/scenarios.js';
@@ -41,7 +43,11 @@ export function parametersMarkdown(): string {
   return lines.join('\n') + '\n';
 }
 
-const dir = join(PACKAGE_ROOT, 'schema');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'params.schema.json'), JSON.stringify(runConfigJsonSchema(), null, 2) + '\n');
-writeFileSync(join(PACKAGE_ROOT, 'docs', 'PARAMETERS.md'), parametersMarkdown());
+export function writeGeneratedFiles(): void {
+  const dir = join(PACKAGE_ROOT, 'schema');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'params.schema.json'), JSON.stringify(runConfigJsonSchema(), null, 2) + '\n');
+  writeFileSync(join(PACKAGE_ROOT, 'docs', 'PARAMETERS.md'), parametersMarkdown());
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) writeGeneratedFiles();
