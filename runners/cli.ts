@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from '../engine/errors.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { mainCommand } from './main.js';
+import { reportCommand } from '../reports/command.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(scenariosCommand)
       .command(paramsCommand)
       .command(mainCommand)
+      .command(reportCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {

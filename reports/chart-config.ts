@@ -1,0 +1,366 @@
+/** Turns a plain-data ChartSpec into a Chart.js configuration (fonts, axes with units, legend, plugins) sized for the canvas. */
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import { FONT_FAMILY } from './font.js';
+import { formatValue, monthLabel } from './format.js';
+import { withAlpha } from './palette.js';
+import { capPlugin, colourBarRoom, heatmapPlugin, panelSeparatorPlugin, whiskerPlugin, type CapSet, type MarkStyle, type WhiskerSet } from './plugins.js';
+import type { AxisSpec, BarChartSpec, ChartSpec, HeatmapSpec, LineChartSpec, LineSeriesSpec, RenderSize } from './spec.js';
+
+/** Sizes that follow the canvas, so 800×450 and 3200×1800 charts look alike. */
+interface Style {
+  readonly font: number;
+  readonly titleFont: number;
+  readonly smallFont: number;
+  readonly lineWidth: number;
+  readonly marks: MarkStyle;
+}
+
+function styleFor(size: RenderSize): Style {
+  const k = Math.min(size.width / 1600, size.height / 900);
+  const font = Math.max(11, Math.round(17 * k));
+  return {
+    font,
+    titleFont: Math.round(font * 1.4),
+    smallFont: Math.round(font * 0.92),
+    lineWidth: Math.max(1.5, 3 * k),
+    marks: { lineWidth: Math.max(1.2, 2.2 * k), capHalfWidth: Math.max(3, 7 * k) },
+  };
+}
+
+type AnyConfig = ChartConfiguration & { plugins: Plugin[] };
+// Chart.js option objects are deeply typed per chart type; the builders below produce plain objects.
+type Options = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function buildChartConfig(spec: ChartSpec, size: RenderSize): ChartConfiguration {
+  const style = styleFor(size);
+  switch (spec.chart.type) {
+    case 'line':
+      return lineConfig(spec, spec.chart, size, style);
+    case 'bar':
+      return barConfig(spec, spec.chart, size, style);
+    case 'heatmap':
+      return heatmapConfig(spec, spec.chart, size, style);
+  }
+}
+
+function baseOptions(spec: ChartSpec, note: string | undefined, size: RenderSize, style: Style): Options {
+  return {
+    responsive: false,
+    animation: false,
+    devicePixelRatio: size.scale,
+    font: { family: FONT_FAMILY, size: style.font },
+    color: '#222222',
+    layout: { padding: { top: style.font * 0.5, right: style.font * 2, bottom: style.font * 0.5, left: style.font * 0.5 } },
+    plugins: {
+      title: {
+        display: true,
+        text: spec.title,
+        color: '#111111',
+        font: { family: FONT_FAMILY, size: style.titleFont, weight: 'bold' },
+        padding: { top: 0, bottom: note ? style.font * 0.3 : style.font * 0.8 },
+      },
+      subtitle: {
+        display: Boolean(note),
+        text: note ?? '',
+        color: '#333333',
+        font: { family: FONT_FAMILY, size: style.smallFont },
+        padding: { bottom: style.font * 0.8 },
+      },
+      legend: {
+        display: true,
+        position: 'top',
+        labels: {
+          color: '#111111',
+          font: { family: FONT_FAMILY, size: style.font },
+          padding: style.font * 1.1,
+          boxWidth: style.font * 2.4,
+          boxHeight: style.font * 0.9,
+          filter: (item: { text: string }) => item.text !== '',
+        },
+      },
+      tooltip: { enabled: false },
+    },
+  };
+}
+
+/** An axis title; a newline splits it into lines (short stacked panels need two short lines). */
+function axisTitle(text: string, style: Style): Options {
+  const lines = text.split('\n');
+  return { display: true, text: lines.length > 1 ? lines : text, color: '#111111', font: { family: FONT_FAMILY, size: style.font } };
+}
+
+function tickFont(style: Style): Options {
+  return { family: FONT_FAMILY, size: style.smallFont };
+}
+
+/** Log axes label only 1, 2 and 5 × 10^k, so labels never crowd. */
+function isRoundLogValue(value: number): boolean {
+  if (value <= 0) return false;
+  const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6);
+}
+
+function tickLabel(value: number, axis: AxisSpec): string {
+  if (axis.categories) return Number.isInteger(value) ? (axis.categories[value] ?? '') : '';
+  if (axis.format === 'month') return Number.isInteger(value) ? monthLabel(value) : '';
+  if (axis.log && !isRoundLogValue(value)) return '';
+  return formatValue(value, axis.format);
+}
+
+/** Months between labelled ticks, so a month axis shows at most about 12 labels. */
+function monthStep(span: number): number {
+  return [1, 2, 3, 6, 12, 24, 60, 120].find((step) => span / step <= 12) ?? 240;
+}
+
+/** A numeric or category axis; categories sit at integer positions with half a cell of margin. */
+function valueScale(axis: AxisSpec, style: Style, extra: Options = {}): Options {
+  const scale: Options = {
+    type: axis.log ? 'logarithmic' : 'linear',
+    title: axisTitle(axis.title, style),
+    ticks: { color: '#222222', font: tickFont(style), maxRotation: 0, callback: (value: number | string) => tickLabel(Number(value), axis) },
+    grid: { color: '#E3E3E3' },
+    border: { color: '#777777' },
+    ...extra,
+  };
+  if (axis.padded) scale.grace = '6%';
+  if (axis.min !== undefined) scale.min = axis.min;
+  if (axis.max !== undefined) scale.max = axis.max;
+  if (axis.categories) {
+    const count = axis.categories.length;
+    Object.assign(scale, { min: -0.5, max: count - 0.5 });
+    scale.afterBuildTicks = (s: { ticks: { value: number }[] }) => {
+      s.ticks = axis.categories!.map((_, i) => ({ value: i }));
+    };
+    scale.grid = { display: false };
+  }
+  if (axis.format === 'month' && axis.min !== undefined && axis.max !== undefined) {
+    Object.assign(scale.ticks, { stepSize: monthStep(axis.max - axis.min), includeBounds: false });
+  }
+  // Log axes blank every label but 1, 2 and 5 × 10^k themselves; Chart.js' auto-skip would drop some of those too.
+  if (axis.log) {
+    scale.ticks.autoSkip = false;
+    scale.grid = { ...scale.grid, color: (c: { tick?: { value: number } }) => (c.tick && isRoundLogValue(c.tick.value) ? '#D6D6D6' : '#F1F1F1') };
+  }
+  return scale;
+}
+
+// ─── line charts ────────────────────────────────────────────────────────────
+
+function lineConfig(spec: ChartSpec, original: LineChartSpec, size: RenderSize, style: Style): AnyConfig {
+  const chart = dodged(original);
+  const datasets: Options[] = [];
+  const whiskers: WhiskerSet[] = [];
+  const caps: CapSet[] = [];
+  for (const series of chart.series) addLineSeries(series, chart, style, datasets, whiskers);
+  for (const target of chart.targets ?? []) {
+    const index = datasets.length;
+    datasets.push(targetDataset(target, style));
+    if (target.style === 'observed') {
+      whiskers.push({ datasetIndex: index, low: target.marks.map((m) => m.low), high: target.marks.map((m) => m.high), colour: '#000000' });
+    } else caps.push({ datasetIndex: index, style: target.style, colour: target.colour });
+  }
+  const options = baseOptions(spec, chart.note, size, style);
+  const withMarkers = chart.series.some((s) => s.markers);
+  Object.assign(options.plugins.legend.labels, {
+    usePointStyle: true,
+    pointStyleWidth: withMarkers ? undefined : style.font * 2.6,
+    generateLabels: lineLegendItems,
+  });
+  options.scales = lineScales(chart, style);
+  const plugins = [whiskerPlugin(whiskers, style.marks), capPlugin(caps, style.marks)];
+  if (chart.panels.length > 1) plugins.push(panelSeparatorPlugin(chart.panels.slice(1).map((_, i) => `y${i + 1}`)));
+  return { type: 'line', data: { datasets: datasets as never[] }, options, plugins };
+}
+
+/**
+ * Legend items straight from the datasets: Chart.js' own generator takes point options when point styles are on,
+ * which would drop the dashes of dashed lines.
+ */
+function lineLegendItems(chart: { data: { datasets: Options[] } }): Options[] {
+  return chart.data.datasets.map((dataset, datasetIndex) => ({
+    text: dataset.label,
+    datasetIndex,
+    hidden: false,
+    fontColor: '#111111',
+    fillStyle: dataset.backgroundColor,
+    strokeStyle: dataset.borderColor,
+    lineWidth: dataset.borderWidth,
+    lineDash: dataset.borderDash ?? [],
+    pointStyle: dataset.pointStyle,
+    rotation: dataset.rotation ?? 0,
+  }));
+}
+
+function yAxisId(series: { panel?: number; rightAxis?: boolean }): string {
+  return `y${series.panel ?? 0}${series.rightAxis ? 'r' : ''}`;
+}
+
+function addLineSeries(series: LineSeriesSpec, chart: LineChartSpec, style: Style, datasets: Options[], whiskers: WhiskerSet[]): void {
+  const yAxisID = yAxisId(series);
+  const panel = chart.panels[series.panel ?? 0];
+  const axis = series.rightAxis ? panel.rightAxis! : panel.axis;
+  if (series.interval === 'band') {
+    const floor = axis.log ? smallestPositive(chart, series.panel ?? 0) : -Infinity;
+    const bound = (v: number | null | undefined): number | null => (v == null || !Number.isFinite(v) ? null : Math.max(v, floor));
+    const band = { label: '', xAxisID: 'x', yAxisID, borderWidth: 0, pointRadius: 0, backgroundColor: withAlpha(series.colour, 0.2) };
+    datasets.push({ ...band, data: series.points.map((p) => ({ x: p.x, y: bound(p.low) })), fill: false });
+    datasets.push({ ...band, data: series.points.map((p) => ({ x: p.x, y: bound(p.high) })), fill: '-1' });
+  }
+  if (series.interval === 'whiskers') {
+    whiskers.push({ datasetIndex: datasets.length, low: series.points.map((p) => p.low), high: series.points.map((p) => p.high), colour: series.colour });
+  }
+  const invisibleOnLog = axis.log && !series.points.some((p) => p.y !== null && p.y > 0);
+  datasets.push({
+    label: invisibleOnLog ? `${series.label} (zero throughout: not drawable on a log axis)` : series.label,
+    xAxisID: 'x',
+    yAxisID,
+    data: series.points.map((p) => ({ x: p.x, y: p.y !== null && Number.isFinite(p.y) ? p.y : null })),
+    borderColor: series.colour,
+    backgroundColor: series.colour,
+    borderWidth: style.lineWidth,
+    borderDash: series.dashed ? [style.lineWidth * 3.5, style.lineWidth * 2] : [],
+    pointStyle: series.markers ? 'circle' : 'line',
+    pointRadius: series.markers ? style.font * 0.3 : 0,
+    fill: false,
+    tension: 0,
+    spanGaps: false,
+  });
+}
+
+function smallestPositive(chart: LineChartSpec, panel: number): number {
+  const values = chart.series
+    .filter((s) => (s.panel ?? 0) === panel)
+    .flatMap((s) => s.points.map((p) => p.y))
+    .filter((v): v is number => v !== null && v > 0);
+  return values.length > 0 ? Math.min(...values) : 1;
+}
+
+function targetDataset(target: NonNullable<LineChartSpec['targets']>[number], style: Style): Options {
+  return {
+    label: target.label,
+    xAxisID: 'x',
+    yAxisID: 'y0',
+    showLine: false,
+    data: target.marks.map((m) => ({ x: m.x, y: m.y })),
+    pointStyle: target.style === 'observed' ? 'rectRot' : 'triangle',
+    rotation: target.style === 'ceiling' ? 180 : 0,
+    pointRadius: style.font * 0.65,
+    borderColor: '#000000',
+    borderWidth: 1.5,
+    backgroundColor: target.colour,
+  };
+}
+
+/**
+ * Bounds that keep whiskers and bands inside a padded axis: Chart.js sizes axes by the plotted values alone, and
+ * ignores `grace` on log axes (those are padded by a factor of 1.6 instead).
+ */
+function paddedBounds(chart: LineChartSpec, panel: number, axis: AxisSpec): Options {
+  if (!axis.padded) return {};
+  const seriesValues = chart.series
+    .filter((s) => (s.panel ?? 0) === panel && !s.rightAxis)
+    .flatMap((s) => s.points.flatMap((p) => [p.y, p.low, p.high]));
+  const targetValues = panel === 0 ? (chart.targets ?? []).flatMap((t) => t.marks.flatMap((m) => [m.y, m.low, m.high])) : [];
+  const values = [...seriesValues, ...targetValues].filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && (!axis.log || v > 0));
+  if (values.length === 0) return {};
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  return axis.log ? { min: low / 1.6, max: high * 1.6 } : { suggestedMin: low, suggestedMax: high };
+}
+
+/** Room at both ends of a padded log x axis (Chart.js ignores `grace` there). */
+function logXPadding(chart: LineChartSpec): Options {
+  if (!chart.x.log || !chart.x.padded) return {};
+  const xs = chart.series.flatMap((s) => s.points.map((p) => p.x)).filter((x) => x > 0);
+  return xs.length > 0 ? { min: Math.min(...xs) / 1.25, max: Math.max(...xs) * 1.25 } : {};
+}
+
+/**
+ * Moves the points of each whiskered series a little sideways (1.2% of the x range, or a tenth of a category), so
+ * intervals of several lines at the same x do not hide each other. The spec keeps the true x values.
+ */
+function dodged(chart: LineChartSpec): LineChartSpec {
+  const whiskered = chart.series.filter((s) => s.interval === 'whiskers');
+  if (whiskered.length < 2) return chart;
+  const xs = chart.series.flatMap((s) => s.points.map((p) => p.x));
+  const [low, high] = [Math.min(...xs), Math.max(...xs)];
+  const shift = (x: number, k: number): number => {
+    if (chart.x.categories) return x + 0.1 * k;
+    if (chart.x.log) return x * Math.pow(high / low, 0.012 * k);
+    return x + (high - low) * 0.012 * k;
+  };
+  const series = chart.series.map((s) => {
+    const k = whiskered.indexOf(s) - (whiskered.length - 1) / 2;
+    return s.interval === 'whiskers' ? { ...s, points: s.points.map((p) => ({ ...p, x: shift(p.x, k) })) } : s;
+  });
+  return { ...chart, series };
+}
+
+function lineScales(chart: LineChartSpec, style: Style): Options {
+  const scales: Options = { x: valueScale(chart.x, style, logXPadding(chart)) };
+  const stacked = chart.panels.length > 1;
+  // Chart.js stacks axes bottom-up in definition order; define panels in reverse so panel 0 is on top.
+  const order = chart.panels.map((_, i) => i).reverse();
+  for (const i of order) {
+    const panel = chart.panels[i];
+    const extra: Options = stacked ? { stack: 'panels', stackWeight: 1, offset: true, position: 'left', grace: '12%' } : { position: 'left' };
+    scales[`y${i}`] = valueScale(panel.axis, style, { ...extra, ...paddedBounds(chart, i, panel.axis) });
+    if (panel.rightAxis) {
+      scales[`y${i}r`] = valueScale(panel.rightAxis, style, { position: 'right', grid: { drawOnChartArea: false } });
+    }
+  }
+  return scales;
+}
+
+// ─── bar charts ─────────────────────────────────────────────────────────────
+
+function barConfig(spec: ChartSpec, chart: BarChartSpec, size: RenderSize, style: Style): AnyConfig {
+  const datasets = chart.groups.map((group) => ({
+    label: group.label,
+    data: group.values.map((v) => (v.y !== null && Number.isFinite(v.y) ? v.y : null)),
+    backgroundColor: withAlpha(group.colour, 0.85),
+    borderColor: group.colour,
+    borderWidth: 1,
+  }));
+  const whiskers: WhiskerSet[] = chart.groups.map((group, i) => ({
+    datasetIndex: i,
+    low: group.values.map((v) => v.low),
+    high: group.values.map((v) => v.high),
+    colour: '#000000',
+  }));
+  const options = baseOptions(spec, chart.note, size, style);
+  options.scales = {
+    x: {
+      type: 'category',
+      title: axisTitle(chart.x.title, style),
+      ticks: { color: '#222222', font: { family: FONT_FAMILY, size: style.font }, maxRotation: 0 },
+      grid: { display: false },
+    },
+    y: valueScale(chart.y, style, { beginAtZero: !chart.y.log, grace: '5%', ...barBounds(chart) }),
+  };
+  return { type: 'bar', data: { labels: [...chart.x.categories], datasets }, options, plugins: [whiskerPlugin(whiskers, style.marks)] };
+}
+
+/** Keeps whiskers inside the axis: Chart.js sizes it by the bar heights alone. */
+function barBounds(chart: BarChartSpec): Options {
+  const values = chart.groups
+    .flatMap((g) => g.values.flatMap((v) => [v.y, v.low, v.high]))
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return values.length > 0 ? { suggestedMin: Math.min(0, ...values), suggestedMax: Math.max(...values) } : {};
+}
+
+// ─── heatmaps ───────────────────────────────────────────────────────────────
+
+function heatmapConfig(spec: ChartSpec, chart: HeatmapSpec, size: RenderSize, style: Style): AnyConfig {
+  const heatStyle = { fontSize: style.font, colourBarWidth: style.font * 1.6 };
+  const labels = chart.cells.map((c) => (c.value === null ? '' : formatValue(c.value, chart.value.format)));
+  const longest = Math.max(4, ...labels.map((l) => l.length));
+  const options = baseOptions(spec, chart.note, size, style);
+  options.layout.padding.right = colourBarRoom(chart, heatStyle, longest);
+  options.plugins.legend.display = false;
+  options.scales = {
+    x: valueScale({ title: chart.x.title, format: 'number', categories: chart.x.categories }, style),
+    y: valueScale({ title: chart.y.title, format: 'number', categories: chart.y.categories }, style),
+  };
+  const dataset = { label: chart.value.title, data: chart.cells.map((c) => ({ x: c.x, y: c.y })), pointRadius: 0 };
+  return { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [heatmapPlugin(chart, heatStyle)] };
+}

@@ -1,0 +1,142 @@
+/** Writes report.html (self-contained page), report.md and report.json beside the chart PNGs. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LoadedResult } from './load.js';
+import type { ChartMeta, RenderSize } from './spec.js';
+import type { KeyTable } from './tables.js';
+
+/** Everything a report page shows; report.json is this, as JSON. */
+export interface ReportContents {
+  readonly generator: 'defsim report';
+  readonly reportFormat: 1;
+  readonly kind: 'run' | 'sweep';
+  readonly name: string;
+  readonly title: string;
+  readonly inputs: readonly { name: string; sha256: string }[];
+  readonly size: RenderSize;
+  readonly charts: readonly ChartMeta[];
+  readonly tables: readonly KeyTable[];
+  readonly notes: readonly string[];
+}
+
+export const PAGE_FILES = ['report.html', 'report.md', 'report.json'] as const;
+
+export function reportContents(result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[]): ReportContents {
+  return {
+    generator: 'defsim report',
+    reportFormat: 1,
+    kind: result.kind,
+    name: result.name,
+    title: result.kind === 'run' ? `defsim run report: ${result.name}` : `defsim sweep report: ${result.name}`,
+    inputs: result.inputFiles,
+    size,
+    charts,
+    tables,
+    notes: [...result.notes, ...notes],
+  };
+}
+
+export async function writePages(dir: string, contents: ReportContents): Promise<void> {
+  await writeFile(join(dir, 'report.html'), html(contents));
+  await writeFile(join(dir, 'report.md'), markdown(contents));
+  await writeFile(join(dir, 'report.json'), JSON.stringify(contents, null, 2) + '\n');
+}
+
+// ─── HTML ───────────────────────────────────────────────────────────────────
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const STYLE = `
+  body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #111; max-width: 1680px; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem; }
+  figure { margin: 1.5rem 0 2.5rem; } figure img { width: 100%; height: auto; border: 1px solid #ddd; }
+  figcaption { margin-top: .4rem; font-size: .95rem; } .source { color: #555; font-size: .85rem; }
+  table { border-collapse: collapse; margin: .6rem 0 1.4rem; font-size: .92rem; }
+  th, td { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+  th { background: #f2f2f2; } td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .notes li { color: #7a3b00; } nav ol { columns: 2; font-size: .92rem; }`;
+
+function isNumeric(cell: string): boolean {
+  return /^[−\-$]?[\d,.]+[%MBk]?( \[.*\])?$/.test(cell);
+}
+
+function htmlCell(cell: string): string {
+  if (/^https?:\/\/\S+$/.test(cell)) return `<td><a href="${escapeHtml(cell)}">${escapeHtml(cell)}</a></td>`;
+  return `<td${isNumeric(cell) ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`;
+}
+
+function htmlTable(table: KeyTable): string {
+  const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = table.rows
+    .map((row) => `<tr>${row.map(htmlCell).join('')}</tr>`)
+    .join('\n');
+  return `<h3>${escapeHtml(table.title)}</h3>\n<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+function sourceText(chart: ChartMeta): string {
+  return `Data: ${chart.source.file} (${chart.source.columns.join(', ')})`;
+}
+
+function htmlFigure(chart: ChartMeta, index: number, size: RenderSize): string {
+  return [
+    `<figure id="${escapeHtml(chart.file)}">`,
+    `<img src="${escapeHtml(chart.file)}" alt="${escapeHtml(chart.title)}" width="${size.width}" height="${size.height}">`,
+    `<figcaption><strong>Figure ${index + 1}. ${escapeHtml(chart.title)}.</strong> ${escapeHtml(chart.caption)}`,
+    `<br><span class="source">${escapeHtml(sourceText(chart))}</span></figcaption>`,
+    `</figure>`,
+  ].join('\n');
+}
+
+function html(contents: ReportContents): string {
+  const notes = contents.notes.length > 0 ? `<h2>Notes</h2>\n<ul class="notes">\n${contents.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}\n</ul>` : '';
+  const toc = contents.charts.map((c, i) => `<li><a href="#${escapeHtml(c.file)}">${escapeHtml(`Figure ${i + 1}. ${c.title}`)}</a></li>`).join('\n');
+  const inputs = contents.inputs.map((f) => `${f.name} (sha256 ${f.sha256.slice(0, 12)}…)`).join(', ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(contents.title)}</title>
+<style>${STYLE}
+</style>
+</head>
+<body>
+<h1>${escapeHtml(contents.title)}</h1>
+<p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. Counts are in people, money in US dollars, one tick is one month (tick 0 = February 2021).</p>
+${notes}
+<h2>Key numbers</h2>
+${contents.tables.map(htmlTable).join('\n')}
+<h2>Charts</h2>
+<nav><ol>
+${toc}
+</ol></nav>
+${contents.charts.map((c, i) => htmlFigure(c, i, contents.size)).join('\n')}
+</body>
+</html>
+`;
+}
+
+// ─── Markdown ───────────────────────────────────────────────────────────────
+
+function escapeMarkdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function markdownTable(table: KeyTable): string {
+  const header = `| ${table.columns.map(escapeMarkdownCell).join(' | ')} |`;
+  const rule = `|${table.columns.map(() => '---').join('|')}|`;
+  const rows = table.rows.map((row) => `| ${row.map(escapeMarkdownCell).join(' | ')} |`);
+  return [`### ${table.title}`, '', header, rule, ...rows].join('\n');
+}
+
+function markdown(contents: ReportContents): string {
+  const parts = [`# ${contents.title}`, '', `Result kind: ${contents.kind}. Read from: ${contents.inputs.map((f) => f.name).join(', ')}.`];
+  if (contents.notes.length > 0) parts.push('', '## Notes', '', ...contents.notes.map((n) => `- ${n}`));
+  parts.push('', '## Key numbers', '', contents.tables.map(markdownTable).join('\n\n'), '', '## Charts');
+  contents.charts.forEach((chart, i) => {
+    parts.push('', `### Figure ${i + 1}. ${chart.title}`, '', `![${chart.title}](${chart.file})`, '', chart.caption, '', `*${sourceText(chart)}*`);
+  });
+  return parts.join('\n') + '\n';
+}

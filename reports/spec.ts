@@ -1,0 +1,135 @@
+/**
+ * Chart specifications: plain data (structured-cloneable, so they travel to render workers) that
+ * chart-config.ts turns into Chart.js configurations.
+ */
+import type { ValueFormat } from './format.js';
+
+export type ChartKind =
+  | 'cumulative_defections'
+  | 'monthly_new_defections'
+  | 'capacity'
+  | 'budget'
+  | 'sanctions'
+  | 'calibration'
+  | 'point_replicate_mean'
+  | 'points_compare'
+  | 'response_curve'
+  | 'heatmap'
+  | 'scenario_bars';
+
+export interface ChartSource {
+  /** Result file the data comes from, relative to the result directory. */
+  readonly file: string;
+  readonly columns: readonly string[];
+}
+
+/** What report.json records about each chart. */
+export interface ChartMeta {
+  /** PNG file name, beside report.html. */
+  readonly file: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly kind: ChartKind;
+  readonly source: ChartSource;
+}
+
+export type AxisFormat = ValueFormat | 'month';
+
+export interface AxisSpec {
+  readonly title: string;
+  readonly format: AxisFormat;
+  readonly log?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  /** Leave a margin at both ends so markers and whiskers at the extremes are not cut (response curves). */
+  readonly padded?: boolean;
+  /** Category labels, for a category axis (response curves against a text parameter). */
+  readonly categories?: readonly string[];
+}
+
+export interface PointSpec {
+  readonly x: number;
+  readonly y: number | null;
+  readonly low?: number | null;
+  readonly high?: number | null;
+}
+
+export interface LineSeriesSpec {
+  readonly label: string;
+  readonly colour: string;
+  readonly points: readonly PointSpec[];
+  readonly dashed?: boolean;
+  /** How low/high are drawn: a shaded band or whiskers at each point. */
+  readonly interval?: 'band' | 'whiskers';
+  /** Panel index (for charts split into stacked panels); 0 when absent. */
+  readonly panel?: number;
+  readonly rightAxis?: boolean;
+  /** Draw a marker at each point (response curves). */
+  readonly markers?: boolean;
+}
+
+export interface PanelSpec {
+  readonly axis: AxisSpec;
+  readonly rightAxis?: AxisSpec;
+}
+
+/** Calibration targets of one series: observed values with bands, or ceilings/floors. */
+export interface TargetSetSpec {
+  readonly label: string;
+  readonly colour: string;
+  readonly style: 'observed' | 'ceiling' | 'floor';
+  readonly marks: readonly { x: number; y: number; low?: number; high?: number }[];
+}
+
+export interface LineChartSpec {
+  readonly type: 'line';
+  readonly x: AxisSpec;
+  readonly panels: readonly PanelSpec[];
+  readonly series: readonly LineSeriesSpec[];
+  readonly targets?: readonly TargetSetSpec[];
+  /** One line under the title, e.g. what the shading means. */
+  readonly note?: string;
+}
+
+export interface BarGroupSpec {
+  readonly label: string;
+  readonly colour: string;
+  readonly values: readonly { y: number | null; low?: number | null; high?: number | null }[];
+}
+
+export interface BarChartSpec {
+  readonly type: 'bar';
+  readonly x: { readonly title: string; readonly categories: readonly string[] };
+  readonly y: AxisSpec;
+  readonly groups: readonly BarGroupSpec[];
+  readonly note?: string;
+}
+
+export interface HeatmapSpec {
+  readonly type: 'heatmap';
+  readonly x: { readonly title: string; readonly categories: readonly string[] };
+  readonly y: { readonly title: string; readonly categories: readonly string[] };
+  /** x and y are category indexes; value null where the design has no point. */
+  readonly cells: readonly { x: number; y: number; value: number | null }[];
+  readonly value: { readonly title: string; readonly format: ValueFormat };
+  readonly note?: string;
+}
+
+export interface ChartSpec extends ChartMeta {
+  readonly chart: LineChartSpec | BarChartSpec | HeatmapSpec;
+}
+
+/** Pixel size of every chart; scale is the device pixel ratio (2 for print). */
+export interface RenderSize {
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+}
+
+export const DEFAULT_SIZE: RenderSize = { width: 1600, height: 900, scale: 1 };
+
+/** The metadata part of a spec (what report.json lists). */
+export function chartMeta(spec: ChartSpec): ChartMeta {
+  const { file, title, caption, kind, source } = spec;
+  return { file, title, caption, kind, source };
+}
