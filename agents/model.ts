@@ -310,7 +310,6 @@ export class DefectionModel {
       cap.officialBase + (cap.officialMax - cap.officialBase) * crack[1],
       cap.tycoon,
     ]);
-    const deterrence = [regime.deterrence.soldier * crack[0], regime.deterrence.official * crack[1], 0];
     const capacity = [this.militaryCapacity, this.economicCapacity, this.economicCapacity];
     const offRamp = this.params.sanctions.offRamp;
     for (let g = 0; g < GROUP_COUNT; g++) {
@@ -322,7 +321,7 @@ export class DefectionModel {
         decision.grievance[spec.kind] * shock +
         decision.collapseWeight * (1 - capacity[k]) -
         decision.riskWeight * capture -
-        deterrence[k] -
+        this.deterrence(g) -
         this.stayConstant(g);
       this.attemptRate[g] = decision.attemptRate[spec.kind];
       this.gainCoef[g] = decision.gainWeight * this.safety[k];
@@ -335,6 +334,16 @@ export class DefectionModel {
     for (let u = 0; u < unitCount; u++) {
       this.unitTerm[u] = decision.peerWeight * (unitSize[u] > 0 ? this.unitDefected[u] / unitSize[u] : 0) + unitEffect[u];
     }
+  }
+
+  /** Utility of staying the crackdown adds: unit controls for soldiers, dismissal and eviction for strikers. */
+  private deterrence(g: number): number {
+    const { deterrence } = this.params.regime;
+    const spec = GROUPS[g];
+    if (spec.kind === 'soldier') return deterrence.soldier * this.crackdown[KIND_INDEX.soldier];
+    if (spec.kind !== 'official') return 0;
+    const weight = spec.level === 'senior' ? deterrence.seniorOfficial : deterrence.official;
+    return weight * this.crackdown[KIND_INDEX.official];
   }
 
   private stayConstant(g: number): number {

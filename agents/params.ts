@@ -102,7 +102,7 @@ export const PARAMETER_SCHEMA = {
       policeOfficer: num(-0.5, 'stay(kind, group): police officers', { min: -50, max: 50, source: CALIBRATED }),
       officialJunior: num(0, 'stay(kind, group): junior officials', { min: -50, max: 50, source: CALIBRATED }),
       officialMid: num(0.3, 'stay(kind, group): mid-tier officials', { min: -50, max: 50, source: CALIBRATED }),
-      officialSenior: num(4.5, 'stay(kind, group): senior officials', { min: -50, max: 50, source: CALIBRATED }),
+      officialSenior: num(5, 'stay(kind, group): senior officials', { min: -50, max: 50, source: CALIBRATED }),
       economicSector: num(0, 'stay adjustment for economic-sector officials', { min: -50, max: 50, source: CALIBRATED }),
       securitySector: num(1, 'stay adjustment for security-sector officials', { min: -50, max: 50, source: CALIBRATED }),
       tycoon: num(4, 'stay(kind, group): tycoons', { min: -50, max: 50, source: CALIBRATED }),
@@ -139,7 +139,8 @@ export const PARAMETER_SCHEMA = {
     },
     deterrence: {
       soldier: num(1.3, 'Utility of staying added at full crackdown for soldiers (unit controls, information restrictions)', { min: 0, max: 100, source: CALIBRATED }),
-      official: num(6, 'Utility of staying added at full crackdown for officials (dismissal, eviction, arrests)', { min: 0, max: 100, source: CALIBRATED }),
+      official: num(6, 'Utility of staying added at full crackdown for junior and mid-tier officials (dismissal, eviction from government housing, arrests of strikers who stay in the country)', { min: 0, max: 100, source: CALIBRATED }),
+      seniorOfficial: num(0, 'Same for senior officials (a senior defector leaves the country, so dismissal and eviction do not deter; capture risk still does)', { min: 0, max: 100 }),
     },
     capture: {
       soldierBase: share(0.15, 'Chance a soldier\'s attempt is caught, before any crackdown'),

@@ -167,7 +167,7 @@ function checkKey(prefix: string, key: string): void {
   for (const part of key.split('.')) {
     if (FORBIDDEN_KEYS.has(part) || part === '') {
       const path = prefix ? `${prefix}.${key}` : key;
-      throw new InputError(`invalid key '${path}': '${part}' is not allowed as a parameter name`);
+      throw new InputError(`invalid key '${path}': ${part === '' ? 'an empty name' : `'${part}'`} is not allowed as a parameter name (allowed: the dotted parameter names listed by 'defsim params')`);
     }
   }
 }
