@@ -22,7 +22,7 @@ function newestSource(): number {
       newest = Math.max(newest, stat.mtimeMs);
     }
   };
-  for (const part of ['engine', 'agents', 'runners', 'data', 'index.ts', 'tsconfig.json']) visit(join(ROOT, part));
+  for (const part of ['engine', 'agents', 'runners', 'reports', 'bench', 'data', 'index.ts', 'tsconfig.json']) visit(join(ROOT, part));
   return newest;
 }
 
