@@ -7,3 +7,4 @@ export { runToDirectory } from './run.js';
 export { PARAMETER_SCHEMA, defaultParameters, type Parameters } from '../agents/params.js';
 export { SCENARIOS } from '../agents/scenarios.js';
 export { InputError } from '../engine/errors.js';
+export { sweep, runSweep, loadExperiment, type SweepOptions, type SweepProgress, type SweepRunResult, type SweepOutcome, type SweepManifest, type Experiment, type ExperimentObject } from './sweep.js';

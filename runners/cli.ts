@@ -9,6 +9,7 @@ import { InputError } from '../engine/errors.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { mainCommand } from './main.js';
 import { reportCommand } from '../reports/command.js';
+import { sweepCommand, validateCommand } from './sweep-command.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -18,6 +19,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(scenariosCommand)
       .command(paramsCommand)
       .command(mainCommand)
+      .command(sweepCommand)
+      .command(validateCommand)
       .command(reportCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()

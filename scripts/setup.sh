@@ -38,5 +38,6 @@ if [ ! -f "$stamp" ] || [ -n "$(find engine agents runners reports bench index.t
   echo "setup: compiling TypeScript" >&2
   npx --no-install tsc -p tsconfig.json >&2
   node dist/runners/write-json-schema.js >&2
+  node dist/runners/write-experiment-schema.js >&2
   touch "$stamp"
 fi

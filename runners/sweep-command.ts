@@ -1,0 +1,80 @@
+/**
+ * The `sweep` and `validate` commands (yargs command modules, registered in cli.ts).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { checkValue, int } from '../engine/schema.js';
+import { DEFAULT_MAX_RUNS, describeExperiment, loadExperiment } from './experiment.js';
+import { runsProgress } from './progress.js';
+import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
+import { defaultWorkers } from './sweep-pool.js';
+
+interface SweepArgs {
+  experiment: string;
+  out?: string;
+  workers?: string;
+  resume: boolean;
+  'max-runs'?: string;
+  quiet: boolean;
+}
+
+const MAX_RUNS_SPEC = int(DEFAULT_MAX_RUNS, 'Most runs a design may make', { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'runs' });
+
+function maxRunsOf(value: string | undefined): number {
+  return value === undefined ? DEFAULT_MAX_RUNS : (checkValue('--max-runs', MAX_RUNS_SPEC, value) as number);
+}
+
+export const sweepCommand: CommandModule<object, SweepArgs> = {
+  command: 'sweep <experiment>',
+  describe: 'Run a parameter sweep (experiment file, YAML or JSON) on worker threads; writes runs.csv, points.csv, series.csv, manifest.json',
+  builder: (y: Argv) =>
+    y
+      .positional('experiment', { type: 'string', describe: 'Experiment file (see docs/SWEEPS.md and experiments/)' })
+      .option('out', { type: 'string', describe: 'Output directory (default out/sweeps/<experiment name>)' })
+      .option('workers', { type: 'string', describe: `Worker threads (default: the number of cores, ${defaultWorkers()} here)` })
+      .option('resume', { type: 'boolean', default: false, describe: 'Finish an interrupted sweep in --out (after a crash or Ctrl-C)' })
+      .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<SweepArgs>,
+  handler: async (args) => {
+    const maxRuns = maxRunsOf(args['max-runs']);
+    const experiment = loadExperiment(args.experiment, { maxRuns });
+    const out = args.out ?? `out/sweeps/${experiment.name}`;
+    const progress = runsProgress(`sweep ${experiment.name}`, args.quiet);
+    const onInterrupt = () => {
+      progress.stop();
+      process.stderr.write(`\ndefsim: interrupted; finished runs are kept in ${out}/journal.ndjson; finish with: defsim sweep ${args.experiment} --out ${out} --resume\n`);
+      process.exit(130);
+    };
+    process.once('SIGINT', onInterrupt);
+    let outcome: SweepOutcome;
+    try {
+      outcome = await runSweep(experiment, {
+        out, workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
+        resume: args.resume, maxRuns, onProgress: (p) => progress.update(p.done, p.total, p.failed),
+      });
+    } finally {
+      progress.stop();
+      process.removeListener('SIGINT', onInterrupt);
+    }
+    if (!args.quiet) {
+      const files = [...Object.keys(outcome.manifest?.files ?? {}), 'manifest.json'].join(', ');
+      console.log(`${experiment.name}: ${outcome.runs} runs (${outcome.points} points × ${experiment.replicates} replicates; ${outcome.ranNow} run now), ${outcome.failed} failed; wrote ${files} in ${out}`);
+    }
+    if (outcome.failed > 0) {
+      process.stderr.write(`defsim: ${outcome.failed} of ${outcome.runs} runs failed (status and error in ${out}/runs.csv)\n`);
+      process.exitCode = 1;
+    }
+  },
+};
+
+export const validateCommand: CommandModule<object, { experiment: string; 'max-runs'?: string }> = {
+  command: 'validate <experiment>',
+  describe: 'Check an experiment file against the parameter schema and print its run count',
+  builder: (y: Argv) =>
+    y
+      .positional('experiment', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
+      .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` }) as unknown as Argv<{ experiment: string; 'max-runs'?: string }>,
+  handler: (args) => {
+    const experiment = loadExperiment(args.experiment, { maxRuns: maxRunsOf(args['max-runs']) });
+    console.log(`valid: ${describeExperiment(experiment)}`);
+  },
+};

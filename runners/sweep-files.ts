@@ -1,0 +1,181 @@
+/**
+ * The final files of a sweep — runs.csv, points.csv, series.csv (when recorded) and
+ * manifest.json, last — assembled from the finished-run records in run_id order. The result is a
+ * function of (experiment, set of run records) alone: the number of workers, the completion
+ * order, interruptions and resumes, or (later) shards cannot change a byte. Each file is streamed
+ * through a temporary name and renamed into place, so memory stays flat however many runs.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_VERSION } from '../agents/model.js';
+import type { ParameterValue } from './experiment.js';
+import { jsonText, toolInfo, writeFileAtomic } from './outputs.js';
+import { formatNumber } from './simulate.js';
+import type { SweepPlan } from './sweep-design.js';
+import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
+import { loadStatistics, type PointStatistics } from './sweep-stats.js';
+
+export const SEED_RULE = 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
+
+export interface SweepManifest {
+  kind: 'sweep';
+  experiment: SweepPlan['experiment'];
+  experimentHash: string;
+  varied: string[];
+  metrics: string[];
+  seriesColumns?: string[];
+  runs: number;
+  points: number;
+  failed: number;
+  seeds: string;
+  tool: string;
+  version: string;
+  modelVersion: string;
+  gitCommit: string | null;
+  node: string;
+  files: Record<string, string>;
+}
+
+/** Write the final files of a complete sweep into `dir`; returns the manifest (written last). */
+export async function assembleSweep(dir: string, plan: SweepPlan, index: JournalIndex): Promise<SweepManifest> {
+  const missing = index.missing();
+  if (missing.length > 0) throw new Error(`cannot assemble the sweep: ${missing.length} of ${plan.runs} runs are not journaled (first: run ${missing[0]})`);
+  const describe = await loadStatistics();
+  const metrics = index.metricNames;
+  const recordsSeries = plan.experiment.record.series !== 'none';
+  const seriesColumns = recordsSeries ? index.seriesColumns : [];
+  const varied = plan.varied.map(csvCell);
+  const runsCsv = new CsvFile(join(dir, 'runs.csv'), ['run_id', 'point_id', 'replicate', 'seed', ...varied, ...metrics, 'status', 'error']);
+  const pointsCsv = new CsvFile(join(dir, 'points.csv'), ['point_id', ...varied, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high', 'min', 'max']);
+  const seriesCsv = recordsSeries ? new CsvFile(join(dir, 'series.csv'), ['run_id', 'point_id', 'replicate', ...seriesColumns]) : null;
+  const replicates = plan.experiment.replicates;
+  try {
+    for (const point of plan.points) {
+      const pointValues = plan.varied.map((key) => valueCell(point.values[key]));
+      const samples = metrics.map(() => [] as number[]);
+      for (let replicate = 0; replicate < replicates; replicate++) {
+        const record = index.read(point.id * replicates + replicate);
+        runsCsv.row([String(record.runId), String(record.pointId), String(record.replicate), String(record.seed), ...pointValues,
+          ...metrics.map((m) => metricCell(record.metrics[m])), record.status, csvCell(record.error ?? '')]);
+        metrics.forEach((m, i) => samples[i].push(record.metrics[m] ?? NaN));
+        if (seriesCsv && record.series) writeSeriesRows(seriesCsv, record, seriesColumns);
+      }
+      metrics.forEach((m, i) => pointsCsv.row([String(point.id), ...pointValues, csvCell(m), ...statisticsCells(describe(samples[i]))]));
+    }
+  } catch (error) {
+    for (const file of [runsCsv, pointsCsv, seriesCsv]) file?.abandon();
+    throw error;
+  }
+  const files: Record<string, string> = { 'runs.csv': runsCsv.finish(), 'points.csv': pointsCsv.finish() };
+  if (seriesCsv) files['series.csv'] = seriesCsv.finish();
+  const manifest = sweepManifest(plan, metrics, recordsSeries ? seriesColumns : undefined, index.failed, files);
+  writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
+  return manifest;
+}
+
+function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string[] | undefined, failed: number, files: Record<string, string>): SweepManifest {
+  const tool = toolInfo();
+  return {
+    kind: 'sweep',
+    experiment: plan.experiment,
+    experimentHash: plan.hash,
+    varied: plan.varied,
+    metrics,
+    ...(seriesColumns ? { seriesColumns } : {}),
+    runs: plan.runs,
+    points: plan.points.length,
+    failed,
+    seeds: SEED_RULE,
+    tool: tool.tool,
+    version: tool.version,
+    modelVersion: MODEL_VERSION,
+    gitCommit: tool.gitCommit,
+    node: tool.node,
+    files,
+  };
+}
+
+function writeSeriesRows(file: CsvFile, record: JournalRecord, columns: string[]): void {
+  const series = record.series!;
+  const prefix = `${record.runId},${record.pointId},${record.replicate},`;
+  const same = series.columns.length === columns.length && series.columns.every((c, i) => c === columns[i]);
+  const lines = series.csv.split('\n').filter((line) => line !== '');
+  const at = same ? null : columns.map((c) => series.columns.indexOf(c));
+  for (const line of lines) {
+    if (!at) file.line(prefix + line);
+    else {
+      const cells = line.split(',');
+      file.line(prefix + at.map((i) => (i < 0 ? '' : cells[i])).join(','));
+    }
+  }
+}
+
+function statisticsCells(s: PointStatistics): string[] {
+  return [String(s.n), ...[s.mean, s.sd, s.ci95Low, s.ci95High, s.min, s.max].map(formatNumber)];
+}
+
+/** A design value as written: numbers by String(x), booleans true/false, names as they are. */
+export function valueCell(value: ParameterValue | undefined): string {
+  return value === undefined ? '' : csvCell(String(value));
+}
+
+function metricCell(value: number | null | undefined): string {
+  return typeof value === 'number' ? formatNumber(value) : '';
+}
+
+/** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
+export function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV file written through a temporary name in 1 MiB chunks, hashed as it goes. */
+class CsvFile {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private readonly hash: Hash = createHash('sha256');
+  private chunks: string[] = [];
+  private size = 0;
+
+  constructor(private readonly path: string, header: string[]) {
+    this.tmp = `${path}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmp, 'w');
+    this.row(header);
+  }
+
+  row(cells: string[]): void {
+    this.line(cells.join(','));
+  }
+
+  line(text: string): void {
+    this.chunks.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    const text = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
+    this.hash.update(text, 'utf8');
+    writeAll(this.fd, text);
+  }
+
+  /** Close and rename into place; returns the sha256 of the content. */
+  finish(): string {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+    return this.hash.digest('hex');
+  }
+
+  /** Close and remove the temporary file (after an error). */
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+      unlinkSync(this.tmp);
+    } catch {
+      /* already gone */
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Parameter sweeps: `sweep(experiment, options)` runs every (design point, replicate) of an
+ * experiment on worker threads and yields each run's result as it finishes. With `out` it also
+ * journals every finished run (crash-safe, resumable) and, once all runs are in, writes
+ * runs.csv, points.csv, series.csv and manifest.json in run_id order — byte-identical for any
+ * number of workers, any completion order, and any number of interruptions and resumes.
+ *
+ *   import { sweep } from 'defsim';
+ *   for await (const run of sweep('experiments/offramp-vs-payout.yaml', { workers: 2 })) console.log(run.metrics.defected_all);
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { MODEL_VERSION } from '../agents/model.js';
+import { inputError, InputError } from '../engine/errors.js';
+import { checkValue, int } from '../engine/schema.js';
+import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject, type ParameterValue } from './experiment.js';
+import { prepareOutputDirectory } from './outputs.js';
+import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
+import { assembleSweep, type SweepManifest } from './sweep-files.js';
+import {
+  checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord,
+} from './sweep-journal.js';
+import { defaultWorkers, executeRuns, workerFile } from './sweep-pool.js';
+import { loadStatistics } from './sweep-stats.js';
+import type { RecordedSeries, RunOutcome, SeriesValues } from './sweep-worker.js';
+
+export { loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
+export type { SweepManifest } from './sweep-files.js';
+
+export interface SweepOptions {
+  /** Result directory: journal.ndjson while running, then runs.csv, points.csv, series.csv, manifest.json. Without it, results are only yielded. */
+  out?: string;
+  /** Worker threads (default: the number of cores). */
+  workers?: number;
+  /** Finish the sweep journaled in `out` (an empty or missing `out` starts it). */
+  resume?: boolean;
+  /** Refuse designs with more runs than this (default 100,000). */
+  maxRuns?: number;
+  /** Called when the sweep starts and after every finished run. */
+  onProgress?: (progress: SweepProgress) => void;
+}
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  failed: number;
+}
+
+/** One finished run, as yielded by `sweep`. */
+export interface SweepRunResult {
+  runId: number;
+  pointId: number;
+  replicate: number;
+  seed: number;
+  /** The varied parameters' values at this run's design point. */
+  parameters: Record<string, ParameterValue>;
+  status: 'ok' | 'failed';
+  error: string | null;
+  /** The summary metrics (NaN where undefined, e.g. cost per defection with no spend); empty when failed. */
+  metrics: Record<string, number>;
+  /** The recorded series (rows at the recorded ticks, first column `tick`), or null. */
+  series: SeriesValues | null;
+  /** Wall time in the worker and agent-steps; not written to any file. */
+  timing: { seconds: number; agentSteps: number };
+}
+
+/** What a finished sweep did (the generator's return value; `runSweep` resolves to it). */
+export interface SweepOutcome {
+  experiment: Experiment;
+  runs: number;
+  points: number;
+  varied: string[];
+  /** Runs finished in this call (a resume skips the journaled ones). */
+  ranNow: number;
+  /** Failed runs in the whole sweep (journaled ones included). */
+  failed: number;
+  out: string | null;
+  manifest: SweepManifest | null;
+}
+
+const WORKERS_SPEC = int(1, 'Worker threads', { min: 1, max: 1024, unit: 'threads' });
+const MAX_RUNS_SPEC = int(DEFAULT_MAX_RUNS, 'Most runs a design may make', { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'runs' });
+
+/** A worker count: an integer in [1, 1024] (a string from the command line is parsed). */
+export function checkWorkers(value: unknown): number {
+  return checkValue('--workers', WORKERS_SPEC, value) as number;
+}
+
+/** Run an experiment (a YAML/JSON path or an object); yields each run's result as it finishes. */
+export async function* sweep(
+  experiment: string | ExperimentObject | Experiment,
+  options: SweepOptions = {},
+): AsyncGenerator<SweepRunResult, SweepOutcome, undefined> {
+  const workers = options.workers === undefined ? defaultWorkers() : checkWorkers(options.workers);
+  const maxRuns = options.maxRuns === undefined ? DEFAULT_MAX_RUNS : (checkValue('--max-runs', MAX_RUNS_SPEC, options.maxRuns) as number);
+  if (options.resume && !options.out) throw new InputError("--resume needs --out: the directory of the sweep to finish");
+  const plan = planSweep(loadExperiment(experiment, { maxRuns }));
+  workerFile(); // fail before anything is written when the worker is not compiled
+  if (options.out) loadStatistics().catch(() => {}); // load mathjs while the runs go
+  const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false) : null;
+  const progress: SweepProgress = { done: session?.finished ?? 0, total: plan.runs, failed: session?.failed ?? 0 };
+  let ranNow = 0;
+  try {
+    options.onProgress?.({ ...progress });
+    for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done), workers)) {
+      const results = outcomes.map((outcome) => runResult(plan, outcome));
+      session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
+      for (const result of results) {
+        ranNow++;
+        progress.done++;
+        if (result.status === 'failed') progress.failed++;
+        options.onProgress?.({ ...progress });
+        yield result;
+      }
+    }
+  } finally {
+    session?.journal.close();
+  }
+  const manifest = options.out ? await finishSweep(options.out, plan) : null;
+  return {
+    experiment: plan.experiment, runs: plan.runs, points: plan.points.length, varied: plan.varied, ranNow,
+    failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
+  };
+}
+
+/** Run a sweep to the end; resolves to what it did. */
+export async function runSweep(experiment: string | ExperimentObject | Experiment, options: SweepOptions = {}): Promise<SweepOutcome> {
+  const runs = sweep(experiment, options);
+  for (;;) {
+    const next = await runs.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Assemble the final files of a sweep whose journal is complete. */
+async function finishSweep(out: string, plan: SweepPlan): Promise<SweepManifest> {
+  const index = new JournalIndex([journalPath(out)], plan.runs);
+  try {
+    return await assembleSweep(out, plan, index);
+  } finally {
+    index.close();
+  }
+}
+
+interface SweepSession {
+  journal: JournalWriter;
+  done: Uint8Array;
+  finished: number;
+  failed: number;
+}
+
+/**
+ * Start a sweep in a new or empty directory, or (with resume) continue the one journaled there.
+ * A directory that already holds a sweep is refused without --resume.
+ */
+function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean): SweepSession {
+  const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs);
+  const path = journalPath(out);
+  if (existsSync(path)) {
+    if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a sweep (add --resume to finish it)');
+    const scan = scanJournal(path, plan.runs);
+    checkJournalHeader(out, scan.header, header);
+    return { journal: JournalWriter.reopen(path, scan.validLength), done: scan.done, finished: scan.finished, failed: scan.failed };
+  }
+  if (resume && existsSync(out) && readdirSync(out).length > 0) {
+    throw inputError('--out', out, 'a directory holding a sweep journal (journal.ndjson) to resume, or a new or empty one');
+  }
+  prepareOutputDirectory(out, false);
+  return { journal: JournalWriter.create(path, header), done: new Uint8Array(plan.runs), finished: 0, failed: 0 };
+}
+
+/** The run ids still to do, in run_id order. */
+function pendingRuns(plan: SweepPlan, done: Uint8Array | undefined): Uint32Array {
+  const pending = new Uint32Array(plan.runs);
+  let n = 0;
+  for (let id = 0; id < plan.runs; id++) if (!done?.[id]) pending[n++] = id;
+  return pending.subarray(0, n);
+}
+
+function runResult(plan: SweepPlan, outcome: RunOutcome): SweepRunResult {
+  const { pointId, replicate, seed } = runIdentity(plan, outcome.runId);
+  return {
+    runId: outcome.runId, pointId, replicate, seed,
+    parameters: plan.points[pointId].values,
+    status: outcome.status, error: outcome.error,
+    metrics: outcome.metrics, series: outcome.series ? seriesRows(outcome.series) : null,
+    timing: { seconds: outcome.seconds, agentSteps: outcome.agentSteps },
+  };
+}
+
+/** Row views into the worker's block of series values. */
+function seriesRows(series: RecordedSeries): SeriesValues {
+  const width = series.columns.length;
+  const rows = Array.from({ length: series.values.length / width }, (_, i) => series.values.subarray(i * width, (i + 1) * width));
+  return { columns: series.columns, rows };
+}
+
+function journalRecord(result: SweepRunResult, outcome: RunOutcome): JournalRecord {
+  return {
+    runId: result.runId, pointId: result.pointId, replicate: result.replicate, seed: result.seed,
+    parameters: result.parameters, status: result.status, error: result.error,
+    metrics: result.metrics,
+    series: outcome.series ? { columns: outcome.series.columns, csv: outcome.series.csv } : null,
+  };
+}
