@@ -10,6 +10,8 @@ import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { mainCommand } from './main.js';
 import { reportCommand } from '../reports/command.js';
 import { sweepCommand, validateCommand } from './sweep-command.js';
+import { mergeCommand } from './merge.js';
+import { k8sCommand, slurmCommand } from './cluster.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -21,6 +23,9 @@ export async function main(argv: string[]): Promise<void> {
       .command(mainCommand)
       .command(sweepCommand)
       .command(validateCommand)
+      .command(mergeCommand)
+      .command(slurmCommand)
+      .command(k8sCommand)
       .command(reportCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()

@@ -7,6 +7,8 @@ import { DEFAULT_MAX_RUNS, describeExperiment, loadExperiment } from './experime
 import { runsProgress } from './progress.js';
 import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
 import { defaultWorkers } from './sweep-pool.js';
+import { parseShard, shardLabel } from './shard.js';
+import { renderAfter } from './commands.js';
 
 interface SweepArgs {
   experiment: string;
@@ -14,6 +16,8 @@ interface SweepArgs {
   workers?: string;
   resume: boolean;
   'max-runs'?: string;
+  shard?: string;
+  report: boolean;
   quiet: boolean;
 }
 
@@ -33,12 +37,15 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('workers', { type: 'string', describe: `Worker threads (default: the number of cores, ${defaultWorkers()} here)` })
       .option('resume', { type: 'boolean', default: false, describe: 'Finish an interrupted sweep in --out (after a crash or Ctrl-C)' })
       .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` })
+      .option('shard', { type: 'string', describe: "Run one shard of the run list: 'i/N' (0-based), or 'auto' from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/DEFSIM_SHARD_COUNT; combine shards with 'defsim merge'" })
+      .option('report', { type: 'boolean', default: false, describe: 'Render the chart report into <out>/report/ afterwards' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<SweepArgs>,
   handler: async (args) => {
     const maxRuns = maxRunsOf(args['max-runs']);
     const experiment = loadExperiment(args.experiment, { maxRuns });
-    const out = args.out ?? `out/sweeps/${experiment.name}`;
-    const progress = runsProgress(`sweep ${experiment.name}`, args.quiet);
+    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+    const out = args.out ?? `out/sweeps/${experiment.name}${shard ? `/shard-${shard.index}` : ''}`;
+    const progress = runsProgress(`sweep ${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`, args.quiet);
     const onInterrupt = () => {
       progress.stop();
       process.stderr.write(`\ndefsim: interrupted; finished runs are kept in ${out}/journal.ndjson; finish with: defsim sweep ${args.experiment} --out ${out} --resume\n`);
@@ -49,7 +56,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     try {
       outcome = await runSweep(experiment, {
         out, workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
-        resume: args.resume, maxRuns, onProgress: (p) => progress.update(p.done, p.total, p.failed),
+        resume: args.resume, maxRuns, shard, onProgress: (p) => progress.update(p.done, p.total, p.failed),
       });
     } finally {
       progress.stop();
@@ -57,8 +64,10 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     }
     if (!args.quiet) {
       const files = [...Object.keys(outcome.manifest?.files ?? {}), 'manifest.json'].join(', ');
-      console.log(`${experiment.name}: ${outcome.runs} runs (${outcome.points} points × ${experiment.replicates} replicates; ${outcome.ranNow} run now), ${outcome.failed} failed; wrote ${files} in ${out}`);
+      const what = shard ? `shard ${shardLabel(shard)}: ${outcome.runs} of ${outcome.points * experiment.replicates} runs` : `${outcome.runs} runs`;
+      console.log(`${experiment.name}: ${what} (${outcome.points} points × ${experiment.replicates} replicates; ${outcome.ranNow} run now), ${outcome.failed} failed; wrote ${files} in ${out}`);
     }
+    if (args.report) await renderAfter(out, args.quiet);
     if (outcome.failed > 0) {
       process.stderr.write(`defsim: ${outcome.failed} of ${outcome.runs} runs failed (status and error in ${out}/runs.csv)\n`);
       process.exitCode = 1;

@@ -15,11 +15,15 @@ import { formatNumber } from './simulate.js';
 import type { SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
 import { loadStatistics, type PointStatistics } from './sweep-stats.js';
+import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
 
 export const SEED_RULE = 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
 
 export interface SweepManifest {
   kind: 'sweep';
+  /** Present in a shard's directory only: 'i/N', and the runs of the shard. */
+  shard?: string;
+  shardRuns?: number;
   experiment: SweepPlan['experiment'];
   experimentHash: string;
   varied: string[];
@@ -37,10 +41,13 @@ export interface SweepManifest {
   files: Record<string, string>;
 }
 
-/** Write the final files of a complete sweep into `dir`; returns the manifest (written last). */
-export async function assembleSweep(dir: string, plan: SweepPlan, index: JournalIndex): Promise<SweepManifest> {
-  const missing = index.missing();
-  if (missing.length > 0) throw new Error(`cannot assemble the sweep: ${missing.length} of ${plan.runs} runs are not journaled (first: run ${missing[0]})`);
+/**
+ * Write the final files of a complete sweep (or of one complete shard: its runs only, statistics
+ * over them) into `dir`; returns the manifest (written last).
+ */
+export async function assembleSweep(dir: string, plan: SweepPlan, index: JournalIndex, shard?: Shard): Promise<SweepManifest> {
+  const missing = index.missing().filter((id) => inShard(shard, id));
+  if (missing.length > 0) throw new Error(`cannot assemble the sweep: ${missing.length} of ${shardRunCount(shard, plan.runs)} runs are not journaled (first: run ${missing[0]})`);
   const describe = await loadStatistics();
   const metrics = index.metricNames;
   const recordsSeries = plan.experiment.record.series !== 'none';
@@ -54,14 +61,17 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
     for (const point of plan.points) {
       const pointValues = plan.varied.map((key) => valueCell(point.values[key]));
       const samples = metrics.map(() => [] as number[]);
+      let runsHere = 0;
       for (let replicate = 0; replicate < replicates; replicate++) {
+        if (!inShard(shard, point.id * replicates + replicate)) continue;
+        runsHere++;
         const record = index.read(point.id * replicates + replicate);
         runsCsv.row([String(record.runId), String(record.pointId), String(record.replicate), String(record.seed), ...pointValues,
           ...metrics.map((m) => metricCell(record.metrics[m])), record.status, csvCell(record.error ?? '')]);
         metrics.forEach((m, i) => samples[i].push(record.metrics[m] ?? NaN));
         if (seriesCsv && record.series) writeSeriesRows(seriesCsv, record, seriesColumns);
       }
-      metrics.forEach((m, i) => pointsCsv.row([String(point.id), ...pointValues, csvCell(m), ...statisticsCells(describe(samples[i]))]));
+      if (runsHere > 0) metrics.forEach((m, i) => pointsCsv.row([String(point.id), ...pointValues, csvCell(m), ...statisticsCells(describe(samples[i]))]));
     }
   } catch (error) {
     for (const file of [runsCsv, pointsCsv, seriesCsv]) file?.abandon();
@@ -69,15 +79,16 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
   }
   const files: Record<string, string> = { 'runs.csv': runsCsv.finish(), 'points.csv': pointsCsv.finish() };
   if (seriesCsv) files['series.csv'] = seriesCsv.finish();
-  const manifest = sweepManifest(plan, metrics, recordsSeries ? seriesColumns : undefined, index.failed, files);
+  const manifest = sweepManifest(plan, metrics, recordsSeries ? seriesColumns : undefined, index.failed, files, shard);
   writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
   return manifest;
 }
 
-function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string[] | undefined, failed: number, files: Record<string, string>): SweepManifest {
+function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string[] | undefined, failed: number, files: Record<string, string>, shard?: Shard): SweepManifest {
   const tool = toolInfo();
   return {
     kind: 'sweep',
+    ...(shard ? { shard: shardLabel(shard), shardRuns: shardRunCount(shard, plan.runs) } : {}),
     experiment: plan.experiment,
     experimentHash: plan.hash,
     varied: plan.varied,

@@ -20,6 +20,8 @@ export interface JournalHeader {
   experimentHash: string;
   modelVersion: string;
   runs: number;
+  /** 'i/N' when this directory holds one shard of the sweep. */
+  shard?: string;
 }
 
 /** One finished run, as journaled (non-finite metrics are null). */
@@ -40,8 +42,8 @@ export function journalPath(dir: string): string {
   return join(dir, JOURNAL_FILE);
 }
 
-export function journalHeader(experiment: { name: string }, hash: string, modelVersion: string, runs: number): JournalHeader {
-  return { journal: 'defsim-sweep', format: JOURNAL_FORMAT, experiment: experiment.name, experimentHash: hash, modelVersion, runs };
+export function journalHeader(experiment: { name: string }, hash: string, modelVersion: string, runs: number, shard?: string): JournalHeader {
+  return { journal: 'defsim-sweep', format: JOURNAL_FORMAT, experiment: experiment.name, experimentHash: hash, modelVersion, runs, ...(shard ? { shard } : {}) };
 }
 
 /** An open journal, appended to one whole line per write. */
@@ -124,6 +126,10 @@ export function checkJournalHeader(dir: string, header: JournalHeader | null, ex
   if (!header) throw new InputError(`'${journalPath(dir)}' has no sweep journal header (allowed: a directory written by 'defsim sweep'; choose a new --out)`);
   if (header.experimentHash !== expected.experimentHash) {
     throw new InputError(`'${dir}' holds a sweep of a different experiment ('${header.experiment}', hash ${header.experimentHash.slice(0, 12)}…; this one is '${expected.experiment}', ${expected.experimentHash.slice(0, 12)}…) (allowed: the same experiment file to resume, or a new --out)`);
+  }
+  if ((header.shard ?? null) !== (expected.shard ?? null)) {
+    const what = (shard: string | undefined) => (shard ? `shard ${shard}` : 'the whole sweep');
+    throw new InputError(`'${dir}' holds ${what(header.shard)} of '${header.experiment}'; this is ${what(expected.shard)} (allowed: resume with the same --shard, or a new --out)`);
   }
   if (header.modelVersion !== expected.modelVersion) {
     throw new InputError(`'${dir}' holds a sweep made with model version ${header.modelVersion}; this is ${expected.modelVersion} (allowed: resume with the same model version, or a new --out)`);

@@ -20,6 +20,7 @@ import {
   checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord,
 } from './sweep-journal.js';
 import { defaultWorkers, executeRuns, workerFile } from './sweep-pool.js';
+import { shardLabel, shardRunCount, type Shard } from './shard.js';
 import { loadStatistics } from './sweep-stats.js';
 import type { RecordedSeries, RunOutcome, SeriesValues } from './sweep-worker.js';
 
@@ -35,6 +36,8 @@ export interface SweepOptions {
   resume?: boolean;
   /** Refuse designs with more runs than this (default 100,000). */
   maxRuns?: number;
+  /** Run only this shard of the run list (run_id mod count = index); the directory then holds that shard. */
+  shard?: Shard;
   /** Called when the sweep starts and after every finished run. */
   onProgress?: (progress: SweepProgress) => void;
 }
@@ -96,12 +99,13 @@ export async function* sweep(
   const plan = planSweep(loadExperiment(experiment, { maxRuns }));
   workerFile(); // fail before anything is written when the worker is not compiled
   if (options.out) loadStatistics().catch(() => {}); // load mathjs while the runs go
-  const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false) : null;
-  const progress: SweepProgress = { done: session?.finished ?? 0, total: plan.runs, failed: session?.failed ?? 0 };
+  const shard = options.shard;
+  const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false, shard) : null;
+  const progress: SweepProgress = { done: session?.finished ?? 0, total: shardRunCount(shard, plan.runs), failed: session?.failed ?? 0 };
   let ranNow = 0;
   try {
     options.onProgress?.({ ...progress });
-    for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done), workers)) {
+    for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
       const results = outcomes.map((outcome) => runResult(plan, outcome));
       session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
       for (const result of results) {
@@ -115,9 +119,9 @@ export async function* sweep(
   } finally {
     session?.journal.close();
   }
-  const manifest = options.out ? await finishSweep(options.out, plan) : null;
+  const manifest = options.out ? await finishSweep(options.out, plan, shard) : null;
   return {
-    experiment: plan.experiment, runs: plan.runs, points: plan.points.length, varied: plan.varied, ranNow,
+    experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
     failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
   };
 }
@@ -132,10 +136,10 @@ export async function runSweep(experiment: string | ExperimentObject | Experimen
 }
 
 /** Assemble the final files of a sweep whose journal is complete. */
-async function finishSweep(out: string, plan: SweepPlan): Promise<SweepManifest> {
+async function finishSweep(out: string, plan: SweepPlan, shard?: Shard): Promise<SweepManifest> {
   const index = new JournalIndex([journalPath(out)], plan.runs);
   try {
-    return await assembleSweep(out, plan, index);
+    return await assembleSweep(out, plan, index, shard);
   } finally {
     index.close();
   }
@@ -152,8 +156,8 @@ interface SweepSession {
  * Start a sweep in a new or empty directory, or (with resume) continue the one journaled there.
  * A directory that already holds a sweep is refused without --resume.
  */
-function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean): SweepSession {
-  const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs);
+function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): SweepSession {
+  const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs, shard ? shardLabel(shard) : undefined);
   const path = journalPath(out);
   if (existsSync(path)) {
     if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a sweep (add --resume to finish it)');
@@ -168,11 +172,11 @@ function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean): Swee
   return { journal: JournalWriter.create(path, header), done: new Uint8Array(plan.runs), finished: 0, failed: 0 };
 }
 
-/** The run ids still to do, in run_id order. */
-function pendingRuns(plan: SweepPlan, done: Uint8Array | undefined): Uint32Array {
-  const pending = new Uint32Array(plan.runs);
+/** The run ids still to do (of this shard), in run_id order. */
+function pendingRuns(plan: SweepPlan, done: Uint8Array | undefined, shard?: Shard): Uint32Array {
+  const pending = new Uint32Array(shardRunCount(shard, plan.runs));
   let n = 0;
-  for (let id = 0; id < plan.runs; id++) if (!done?.[id]) pending[n++] = id;
+  for (let id = shard ? shard.index : 0; id < plan.runs; id += shard ? shard.count : 1) if (!done?.[id]) pending[n++] = id;
   return pending.subarray(0, n);
 }
 
