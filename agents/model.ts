@@ -71,8 +71,9 @@ export class DefectionModel {
 
   // This tick's institutional settings by group (what the decision kernel reads).
   private readonly utilityConst = new Float64Array(GROUP_COUNT);
-  private readonly gainCoef = new Float64Array(GROUP_COUNT);
-  private readonly gainCoefListed = new Float64Array(GROUP_COUNT);
+  /** Chance a defector of the group ends up safe this tick (resettlement), and the same for a listed one. */
+  private readonly safetyOf = new Float64Array(GROUP_COUNT);
+  private readonly safetyListedOf = new Float64Array(GROUP_COUNT);
   private readonly gainUnpaid = new Float64Array(GROUP_COUNT);
   private readonly payoutUsd = new Float64Array(GROUP_COUNT);
   private readonly assetBonusUsd = new Float64Array(GROUP_COUNT);
@@ -324,8 +325,8 @@ export class DefectionModel {
         this.deterrence(g) -
         this.stayConstant(g);
       this.attemptRate[g] = decision.attemptRate[spec.kind];
-      this.gainCoef[g] = decision.gainWeight * this.safety[k];
-      this.gainCoefListed[g] = offRamp ? this.gainCoef[g] : decision.gainWeight * this.params.sponsors.safety.listed;
+      this.safetyOf[g] = this.safety[k];
+      this.safetyListedOf[g] = offRamp ? this.safety[k] : this.params.sponsors.safety.listed;
       this.restrictedShare[g] = spec.kind === 'soldier' ? this.restrictionShare : 0;
       this.familyRestrictedTerm[g] = decision.familyWeight;
       this.familyFreeTerm[g] = decision.familyWeight * decision.familyFree;
@@ -375,7 +376,7 @@ export class DefectionModel {
   individualsDecide(tick: number): void {
     const { agents } = this.population;
     const { group, unit, stayUtility, flags, reachThreshold, familyRank } = agents;
-    const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainCoef = this.gainCoef, gainCoefListed = this.gainCoefListed;
+    const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainWeight = this.params.decision.gainWeight;
     const gainUnpaid = this.gainUnpaid, payoutUsd = this.payoutUsd, reachHazard = this.reachHazard;
     const restrictedShare = this.restrictedShare, familyRestrictedTerm = this.familyRestrictedTerm;
     const familyFreeTerm = this.familyFreeTerm, attemptRate = this.attemptRate;
@@ -390,15 +391,15 @@ export class DefectionModel {
       const ceiling = attemptRate[g];
       if (u >= ceiling) continue;
       const f = flags[i];
-      let gainTerm: number;
+      let gain: number;
       if (f & SANCTIONED) {
-        gainTerm = this.listedGain(i, g) * gainCoefListed[g];
+        gain = this.listedGain(i, g);
       } else if (payoutUsd[g] > 0 && reachThreshold[i] <= reachHazard[g]) {
-        gainTerm = this.paidGain(i, g, f) * gainCoef[g];
+        gain = this.paidGain(i, g, f);
       } else {
-        gainTerm = gainUnpaid[g] * gainCoef[g];
+        gain = gainUnpaid[g];
       }
-      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i] + gainTerm;
+      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i] + gainWeight * gain;
       if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY) {
         x -= familyRank[i] < restrictedShare[g] ? familyRestrictedTerm[g] : familyFreeTerm[g];
       }
@@ -420,21 +421,27 @@ export class DefectionModel {
     this.servingCount = n;
   }
 
-  /** Gain of a reached, unlisted agent with an affordable offer: payout (+ asset bonus) minus what is seized. */
+  /**
+   * Gain of a reached, unlisted agent with an affordable offer: the payout (+ asset bonus), which
+   * only a defector who reaches safety enjoys, minus what the regime seizes either way.
+   */
   private paidGain(i: number, g: number, f: number): number {
     const income = this.population.agents.incomeUsd[i];
     const payout = this.payoutUsd[g] + (f & HAS_ASSETS ? this.assetBonusUsd[g] : 0);
-    return signedLog(payout / income - this.seizedYears[g]);
+    return signedLog((this.safetyOf[g] * payout) / income - this.seizedYears[g]);
   }
 
-  /** A listed agent's gain: assets abroad come back only through a credible off-ramp. */
+  /**
+   * A listed agent's gain: assets abroad come back only through a credible off-ramp, and without
+   * one a listed defector has no Western exit (the listed safety).
+   */
   private listedGain(i: number, g: number): number {
     const { agents } = this.population;
     const { sanctions } = this.params;
     const reached = this.payoutUsd[g] > 0 && agents.reachThreshold[i] <= this.reachHazard[g];
     const payout = reached ? this.payoutUsd[g] + (agents.flags[i] & HAS_ASSETS ? this.assetBonusUsd[g] : 0) : 0;
     const unfrozen = sanctions.offRamp ? sanctions.offRampCredibility * agents.wealthAbroadUsd[i] : 0;
-    return signedLog((payout + unfrozen) / agents.incomeUsd[i] - this.seizedYears[g]);
+    return signedLog((this.safetyListedOf[g] * (payout + unfrozen)) / agents.incomeUsd[i] - this.seizedYears[g]);
   }
 
   private resolveAttempts(tick: number, attemptCount: number): void {
