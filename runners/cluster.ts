@@ -55,14 +55,18 @@ function shardDirectories(out: string, shards: number): string {
   return `$(seq -f ${shellQuote(`${out}/shard-%g`)} 0 ${shards - 1})`;
 }
 
-/** The shell lines every array task runs: sweep its shard, resuming what a previous try journaled. */
-function shardCommand(defsim: string, experimentFile: string, out: string, index: string, workers: string): string {
+/**
+ * The shell lines every array task runs: sweep its shard, resuming what a previous try journaled.
+ * The shard count is written in (not read from the array size), so resubmitting a single task
+ * (`sbatch --array=7 sweep.sbatch`) still runs shard 7 of N.
+ */
+function shardCommand(defsim: string, experimentFile: string, out: string, index: string, count: number, workers: string): string {
   return [
     `shard_dir=${shellQuote(out)}/shard-${index}`,
     'resume=""',
     '# A retried or requeued task finishes the runs its previous try journaled.',
     '[ -e "$shard_dir/journal.ndjson" ] && resume="--resume"',
-    `${defsim} sweep ${shellQuote(experimentFile)} --shard auto --workers ${workers} --out "$shard_dir" $resume`,
+    `${defsim} sweep ${shellQuote(experimentFile)} --shard "${index}/${count}" --workers ${workers} --out "$shard_dir" $resume`,
   ].join('\n');
 }
 
@@ -102,10 +106,10 @@ export function writeSlurmJob(experimentPath: string, options: SlurmOptions): { 
     `#SBATCH --output=${out}/logs/shard-%a.log`,
     ...common,
     header,
-    '# One array task = one shard: defsim sweep --shard auto reads SLURM_ARRAY_TASK_ID/COUNT.',
+    '# One array task = one shard: task i runs shard i of the split.',
     'set -euo pipefail',
     `DEFSIM=\${DEFSIM:-${shellQuote(defsim)}}`,
-    shardCommand('$DEFSIM', `${out}/experiment.json`, out, '$SLURM_ARRAY_TASK_ID', '"${SLURM_CPUS_PER_TASK:-1}"'),
+    shardCommand('$DEFSIM', `${out}/experiment.json`, out, '$SLURM_ARRAY_TASK_ID', shards, '"${SLURM_CPUS_PER_TASK:-1}"'),
     '',
   ].join('\n');
   const mergeScript = [
@@ -204,7 +208,7 @@ export function writeK8sJob(experimentPath: string, options: K8sOptions): { out:
           containers: [{
             name: 'shard', image: options.image,
             env: [{ name: 'DEFSIM_SHARD_COUNT', value: String(shards) }],
-            command: ['/bin/sh', '-c', shardCommand('defsim', '/experiment/experiment.json', dataDir, '$JOB_COMPLETION_INDEX', String(cpus))],
+            command: ['/bin/sh', '-c', shardCommand('defsim', '/experiment/experiment.json', dataDir, '$JOB_COMPLETION_INDEX', shards, String(cpus))],
             resources, volumeMounts,
           }],
           volumes,

@@ -152,7 +152,7 @@ describe('generators', () => {
     expect(sweep).toMatch(/^#SBATCH --time=02:00:00$/m);
     expect(sweep).toMatch(/^#SBATCH --partition=short$/m);
     expect(sweep).toMatch(/^#SBATCH --mem=4G$/m);
-    expect(sweep).toMatch(/sweep \S+experiment\.json --shard auto/);
+    expect(sweep).toMatch(/sweep \S+experiment\.json --shard "\$SLURM_ARRAY_TASK_ID\/4"/);
     expect(readFileSync(join(out, 'merge.sbatch'), 'utf8')).toMatch(/merge \$\(seq -f \S+shard-%g 0 3\) --out \S+\/all/);
     expect(readFileSync(join(out, 'submit.sh'), 'utf8')).toMatch(/--dependency=afterok:"\$array" merge\.sbatch/);
     for (const f of ['sweep.sbatch', 'merge.sbatch', 'submit.sh']) {
@@ -176,7 +176,7 @@ describe('generators', () => {
     expect(container.image).toBe('registry.example/defsim:0.1.0');
     expect(container.env).toContainEqual({ name: 'DEFSIM_SHARD_COUNT', value: '6' });
     expect(container.command.join(' ')).toMatch(/shard-\$JOB_COMPLETION_INDEX/);
-    expect(container.command.join(' ')).toMatch(/--shard auto --workers 4/);
+    expect(container.command.join(' ')).toMatch(/--shard "\$JOB_COMPLETION_INDEX\/6" --workers 4/);
     const configMap = parseYaml(readFileSync(join(out, 'configmap.yaml'), 'utf8'));
     expect(JSON.parse(configMap.data['experiment.json'])).toEqual(JSON.parse(readFileSync(join(out, 'experiment.json'), 'utf8')));
     const merge = parseYaml(readFileSync(join(out, 'merge-job.yaml'), 'utf8'));
