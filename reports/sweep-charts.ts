@@ -29,7 +29,7 @@ export function sweepCharts(sweep: SweepResult): ChartPlan {
   plan.charts.push(...responseCharts(sweep));
   if (sweep.varied.length === 2) plan.charts.push(...heatmapCharts(sweep));
   const scenario = sweep.varied.find(isScenario);
-  if (scenario) plan.charts.push(...scenarioCharts(sweep, scenario, plan.notes));
+  if (scenario) plan.charts.push(...scenarioCharts(sweep, scenario, plan.notes), ...baselineCharts(sweep, scenario, plan.notes));
   if (plan.charts.length === 0) plan.notes.push('No charts: points.csv has no metric with a finite mean');
   return plan;
 }
@@ -329,21 +329,86 @@ function scenarioCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
         return { y: finiteOrNull(stat?.mean), low: finiteOrNull(stat?.ci95Low), high: finiteOrNull(stat?.ci95High) };
       }),
     }));
+    // A scenario where the metric is undefined in every group (e.g. per $1M with nothing spent) is named as such.
+    const undefinedAt = scenario.values.map((_, k) => bars.every((b) => b.values[k].y === null));
+    const categories = scenario.values.map((value, k) => (undefinedAt[k] ? `${value} (n/a)` : String(value)));
+    const perMillion = metric.endsWith('_per_million_usd');
     return {
       file: `sweep-scenario-${slug(metric)}.png`,
       title: `${displayName(metric)}, by scenario`,
       caption:
         `${displayName(metric)} (${unitLabel(format)}) for each scenario: mean over replicate runs (${replicateCount(sweep, metric)}) ` +
-        `with 95% confidence intervals` + (others.length > 0 ? `; one bar per value of ${others.map((o) => o.path).join(' and ')}.` : '.'),
+        `with 95% confidence intervals` + (others.length > 0 ? `; one bar per value of ${others.map((o) => o.path).join(' and ')}.` : '.') +
+        (undefinedAt.some(Boolean) ? ` n/a: undefined there${perMillion ? ' (nothing was spent)' : ''}.` : '') +
+        (perMillion ? ' This counts every defection, including those that would have happened without any money; the "bought over the no-spend baseline" charts net those out.' : ''),
       kind: 'scenario_bars',
       source: { file: 'points.csv', columns: ['point_id', ...sweep.varied.map((p) => p.path), 'metric', 'mean', 'ci95_low', 'ci95_high'] },
       chart: {
         type: 'bar',
-        x: { title: scenario.path, categories: [...scenario.values] },
+        x: { title: scenario.path, categories },
         y: { title: axisTitle(displayName(metric), format), format },
         groups: bars,
         note: 'bars: mean over replicates · whiskers: 95% confidence interval of the mean',
       },
     };
   });
+}
+
+// ─── what the money bought, over a no-spend baseline ─────────────────────────
+
+const BASELINE_METRICS: ReadonlyArray<{ metric: string; what: string; format: ValueFormat }> = [
+  { metric: 'defected_all', what: 'Additional defections', format: 'people_per_million_usd' },
+  { metric: 'military_capacity_lost', what: 'Additional military capacity lost', format: 'index_per_million_usd' },
+  { metric: 'economic_capacity_lost', what: 'Additional economic capacity lost', format: 'index_per_million_usd' },
+];
+
+/**
+ * When one scenario spends nothing (e.g. sanctions-only), each spending scenario's gain over it per
+ * US$1 million: (mean − baseline mean) / mean spend, with a 95% interval from the two means'
+ * standard errors (normal approximation; spend treated as known).
+ */
+function baselineCharts(sweep: SweepResult, scenario: VariedParameter, notes: string[]): ChartSpec[] {
+  if (sweep.varied.length !== 1) return [];
+  const pointOf = (value: string | number | boolean) => sweep.points.find((p) => p.params[scenario.path] === value);
+  const spendOf = (value: string | number | boolean) => {
+    const point = pointOf(value);
+    return point ? statOf(sweep, point, 'spend_usd')?.mean : undefined;
+  };
+  const baseline = scenario.values.find((v) => spendOf(v) === 0);
+  if (baseline === undefined) return [];
+  const spenders = scenario.values.filter((v) => (spendOf(v) ?? 0) > 0);
+  if (spenders.length === 0) return [];
+  const base = pointOf(baseline)!;
+  const charts: ChartSpec[] = [];
+  for (const { metric, what, format } of BASELINE_METRICS) {
+    const b = statOf(sweep, base, metric);
+    if (!b || !Number.isFinite(b.mean)) continue;
+    const values = spenders.map((value) => {
+      const s = statOf(sweep, pointOf(value)!, metric);
+      const millions = spendOf(value)! / 1e6;
+      if (!s || !Number.isFinite(s.mean)) return { y: null, low: null, high: null };
+      const diff = (s.mean - b.mean) / millions;
+      const se = Math.sqrt((s.sd * s.sd) / Math.max(s.n, 1) + (b.sd * b.sd) / Math.max(b.n, 1)) / millions;
+      return { y: diff, low: diff - 1.96 * se, high: diff + 1.96 * se };
+    });
+    charts.push({
+      file: `sweep-baseline-${slug(metric)}-per-million-usd.png`,
+      title: `${what} per US$1M, over ${baseline}`,
+      caption:
+        `${what} per US$1 million spent, over the no-spend scenario ${baseline}: (scenario mean − ${baseline} mean) / scenario mean spend, ` +
+        `at the end of the run; whiskers: 95% interval from the two means' standard errors (normal approximation, spend taken as known). ` +
+        `Negative values mean the scenario did worse than spending nothing.`,
+      kind: 'scenario_bars',
+      source: { file: 'points.csv', columns: ['point_id', scenario.path, 'metric', 'n', 'mean', 'sd'] },
+      chart: {
+        type: 'bar',
+        x: { title: scenario.path, categories: spenders.map(String) },
+        y: { title: axisTitle(what, format), format },
+        groups: [{ label: `over ${baseline} (${replicateCount(sweep, metric)})`, colour: OTHER_COLOURS.skyBlue, values }],
+        note: `bars: (mean − ${baseline} mean) / spend · whiskers: 95% interval`,
+      },
+    });
+  }
+  if (charts.length === 0) notes.push(`No baseline comparison: ${baseline} has no finite means`);
+  return charts;
 }
