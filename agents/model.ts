@@ -3,6 +3,7 @@
  * then every serving agent decides (synchronously: it reads only end-of-(t-1) agent state and
  * this tick's institutional settings), then the tick is recorded. See docs/ODD.md.
  */
+import { releaseArrays, takeArray } from '../engine/columns.js';
 import { Recorder } from '../engine/recorder.js';
 import { RandomStream } from '../engine/rng.js';
 import { runTicks, type Step } from '../engine/scheduler.js';
@@ -143,11 +144,11 @@ export class DefectionModel {
     this.unitDefected = new Float64Array(pop.unitCount);
     this.unitNew = new Float64Array(pop.unitCount);
     this.unitTerm = new Float64Array(pop.unitCount);
-    this.attempts = new Int32Array(pop.size);
-    this.servingIndex = new Int32Array(pop.size);
+    this.attempts = takeArray(Int32Array, pop.size);
+    this.servingIndex = takeArray(Int32Array, pop.size);
     for (let i = 0; i < pop.size; i++) this.servingIndex[i] = i;
     this.servingCount = pop.size;
-    this.claimants = new Int32Array(pop.size);
+    this.claimants = takeArray(Int32Array, pop.size);
     this.cumulativeByKind = KINDS.map(() => new Float64Array(ticks));
     this.budgetLeftUsd = params.sponsors.budgetUsd;
     this.restrictionShare = params.regime.familyRestriction.initialShare;
@@ -170,6 +171,14 @@ export class DefectionModel {
     this.servingTycoonWealth = this.tycoonWealth();
     this.initialTycoonWealth = this.servingTycoonWealth;
     this.sanctionCandidates = this.rankSanctionCandidates();
+  }
+
+  /**
+   * Hand the per-agent arrays back for the next model in this thread; this model (and its
+   * population) must not be used afterwards. The recorder stays valid.
+   */
+  release(): void {
+    releaseArrays([...Object.values(this.population.agents), this.attempts, this.servingIndex, this.claimants]);
   }
 
   /** Run every tick and return the recorder. */

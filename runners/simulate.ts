@@ -36,7 +36,12 @@ export function simulate(params: Parameters, seed: number, options: SimulateOpti
   const model = new DefectionModel(params, seed);
   const t1 = performance.now();
   const ticks = params.time.ticks;
-  const recorder = model.run(options.onTick ? (t) => options.onTick!(t, ticks) : undefined);
+  let recorder;
+  try {
+    recorder = model.run(options.onTick ? (t) => options.onTick!(t, ticks) : undefined);
+  } finally {
+    model.release(); // only the recorder's series leave the run
+  }
   const t2 = performance.now();
   const columns = recorder.columns;
   const data = recorder.data;

@@ -284,3 +284,18 @@ describe('parameter schema', () => {
     }
   });
 });
+
+describe('reused agent arrays', () => {
+  it('an array handed back comes out again zero-filled, for any type of the same byte length', async () => {
+    const { takeArray, releaseArrays } = await import('../engine/columns.js');
+    const first = takeArray(Float32Array, 1000);
+    first.fill(7);
+    releaseArrays([first]);
+    const again = takeArray(Int32Array, 1000);
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.every((x) => x === 0)).toBe(true);
+    // A different size does not get it.
+    releaseArrays([again]);
+    expect(takeArray(Int32Array, 999).buffer).not.toBe(first.buffer);
+  });
+});
