@@ -65,8 +65,8 @@ export function formatForName(name: string): ValueFormat {
   if (/capacity.*per_million_usd$/.test(last)) return 'index_per_million_usd';
   if (/per_million_usd$/.test(last)) return 'per_million_usd';
   if (/^cost_per_defection_usd$|_per_person_usd$/.test(last)) return 'usd_per_person';
-  if (/(^|_)usd$/.test(last)) return 'usd';
-  if (/_share$|^share_/.test(last)) return 'share';
+  if (/(^|_)usd$|[a-z]Usd$/.test(last)) return 'usd';
+  if (/_share$|^share_|[a-z]Share$|^offRampCredibility$/.test(last)) return 'share';
   if (/^capture_probability|^safety_|probability$/.test(last)) return 'probability';
   if (/^new_defections_|^visas_used$/.test(last)) return 'people_per_month';
   if (/capacity(_lost)?$/.test(last)) return 'index';
