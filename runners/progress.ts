@@ -1,60 +1,25 @@
 /**
- * Progress on stderr: a bar on a terminal (cli-progress), a plain line at most every few seconds
- * otherwise, nothing with --quiet.
+ * Progress on stderr: on a terminal a bar (cli-progress) with done/total, rate, ETA and failures;
+ * otherwise a plain line at most every few seconds (and at the end); nothing with --quiet.
  */
 import cliProgress from 'cli-progress';
 
-export interface Progress {
-  update: (done: number, total: number, extra?: string) => void;
-  stop: () => void;
-}
-
-export function tickProgress(label: string, quiet: boolean): Progress {
-  const wrap = progressReporter(label, quiet, 'ticks');
-  return { update: (tick, total) => wrap.update(tick + 1, total), stop: wrap.stop };
-}
-
-export function progressReporter(label: string, quiet: boolean, unit: string, intervalMs = 3000): Progress {
-  if (quiet) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    let bar: cliProgress.SingleBar | undefined;
-    return {
-      update: (done, total, extra = '') => {
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            { format: `${label} [{bar}] {value}/{total} ${unit} | {rate} | ETA {eta_formatted} {extra}`, stream: process.stderr, hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, 0, { rate: '', extra: '' });
-        }
-        bar.update(done, { extra, rate: '' });
-      },
-      stop: () => bar?.stop(),
-    };
-  }
-  let last = 0;
-  return {
-    update: (done, total, extra = '') => {
-      const now = performance.now();
-      if (done === total || now - last >= intervalMs) {
-        last = now;
-        process.stderr.write(`${label}: ${done}/${total} ${unit}${extra ? ' ' + extra : ''}\n`);
-      }
-    },
-    stop: () => {},
-  };
-}
-
-/**
- * Progress of a sweep: on a terminal a bar with runs done/total, runs per second (this session),
- * ETA and failures; otherwise a plain line at most every `intervalMs`; nothing with --quiet.
- */
 export interface RunsProgress {
   update: (done: number, total: number, failed: number) => void;
   stop: () => void;
 }
 
-export function runsProgress(label: string, quiet: boolean, intervalMs = 5000): RunsProgress {
+interface ProgressOptions {
+  /** What is counted: 'runs', 'ticks', … */
+  unit?: string;
+  /** Show the failure count (sweeps). */
+  failures?: boolean;
+  intervalMs?: number;
+}
+
+/** Progress of work counted in `unit`s. */
+export function runsProgress(label: string, quiet: boolean, options: ProgressOptions = {}): RunsProgress {
+  const { unit = 'runs', failures = true, intervalMs = 5000 } = options;
   if (quiet) return { update: () => {}, stop: () => {} };
   let started: { at: number; done: number } | undefined;
   const rate = (done: number) => {
@@ -65,6 +30,7 @@ export function runsProgress(label: string, quiet: boolean, intervalMs = 5000): 
     const r = rate(done);
     return done >= total ? '0s' : r > 0 ? formatSeconds((total - done) / r) : '?';
   };
+  const failedText = (failed: number) => (failures ? `, ${failed} failed` : '');
   if (process.stderr.isTTY) {
     let bar: cliProgress.SingleBar | undefined;
     return {
@@ -72,12 +38,12 @@ export function runsProgress(label: string, quiet: boolean, intervalMs = 5000): 
         if (!bar) {
           started = { at: performance.now(), done };
           bar = new cliProgress.SingleBar(
-            { format: `${label} [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText} | {failed} failed`, stream: process.stderr, hideCursor: true },
+            { format: `${label} [{bar}] {value}/{total} ${unit} | {rate} ${unit}/s | ETA {etaText}{failedText}`, stream: process.stderr, hideCursor: true },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(total, done, { rate: '0', etaText: '?', failed });
+          bar.start(total, done, { rate: '0', etaText: '?', failedText: failedText(failed) });
         }
-        bar.update(done, { rate: rate(done).toFixed(1), etaText: eta(done, total), failed });
+        bar.update(done, { rate: rate(done).toFixed(1), etaText: eta(done, total), failedText: failedText(failed) });
       },
       stop: () => bar?.stop(),
     };
@@ -89,11 +55,17 @@ export function runsProgress(label: string, quiet: boolean, intervalMs = 5000): 
       if (!started) started = { at: now, done };
       if ((done === total && last !== Infinity) || now - last >= intervalMs) {
         last = done === total ? Infinity : now;
-        process.stderr.write(`${label}: ${done}/${total} runs, ${rate(done).toFixed(1)} runs/s, ETA ${eta(done, total)}, ${failed} failed\n`);
+        process.stderr.write(`${label}: ${done}/${total} ${unit}, ${rate(done).toFixed(1)} ${unit}/s, ETA ${eta(done, total)}${failedText(failed)}\n`);
       }
     },
     stop: () => {},
   };
+}
+
+/** Progress of one run, tick by tick (`onTick` gives the 0-based tick). */
+export function tickProgress(label: string, quiet: boolean): { update: (tick: number, ticks: number) => void; stop: () => void } {
+  const progress = runsProgress(label, quiet, { unit: 'ticks', failures: false, intervalMs: 3000 });
+  return { update: (tick, ticks) => progress.update(tick + 1, ticks, 0), stop: progress.stop };
 }
 
 function formatSeconds(seconds: number): string {

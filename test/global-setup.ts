@@ -18,7 +18,7 @@ function newestSource(): number {
     const stat = statSync(path);
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else if (/\.(ts|json)$/.test(path) && !path.endsWith('.d.ts')) {
+    } else if (/\.(ts|json)$/u.exec(path) && !path.endsWith(".d.ts")) {
       newest = Math.max(newest, stat.mtimeMs);
     }
   };
