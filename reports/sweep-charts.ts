@@ -362,10 +362,31 @@ const BASELINE_METRICS: ReadonlyArray<{ metric: string; what: string; format: Va
   { metric: 'economic_capacity_lost', what: 'Additional economic capacity lost', format: 'index_per_million_usd' },
 ];
 
+/** Whether the sweep used common random numbers (the same seeds at every design point). */
+function commonSeeds(sweep: SweepResult): boolean {
+  const experiment = sweep.manifest.experiment as { seeds?: unknown } | undefined;
+  return experiment?.seeds === 'common';
+}
+
+/** A metric's value in each finished run of a point, by replicate (from runs.csv). */
+function runValues(sweep: SweepResult, pointId: string, metric: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const runs = sweep.runs;
+  if (!hasColumn(runs, metric) || !hasColumn(runs, 'replicate')) return out;
+  const [p, r, m, st] = ['point_id', 'replicate', metric, 'status'].map((c) => columnIndex(runs, c));
+  for (const row of runs.rows) {
+    if (row[p] !== pointId || row[st] !== 'ok' || row[m] === '') continue;
+    const value = Number(row[m]);
+    if (Number.isFinite(value)) out.set(row[r], value);
+  }
+  return out;
+}
+
 /**
  * When one scenario spends nothing (e.g. sanctions-only), each spending scenario's gain over it per
- * US$1 million: (mean − baseline mean) / mean spend, with a 95% interval from the two means'
- * standard errors (normal approximation; spend treated as known).
+ * US$1 million: (mean − baseline mean) / mean spend. With common random numbers the interval is
+ * the t interval of the per-replicate differences (replicate r of both scenarios shares its seed);
+ * otherwise it comes from the two means' standard errors (normal approximation). Spend is taken as known.
  */
 function baselineCharts(sweep: SweepResult, scenario: VariedParameter, notes: string[]): ChartSpec[] {
   if (sweep.varied.length !== 1) return [];
@@ -379,33 +400,45 @@ function baselineCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
   const spenders = scenario.values.filter((v) => (spendOf(v) ?? 0) > 0);
   if (spenders.length === 0) return [];
   const base = pointOf(baseline)!;
+  const paired = commonSeeds(sweep);
   const charts: ChartSpec[] = [];
   for (const { metric, what, format } of BASELINE_METRICS) {
     const b = statOf(sweep, base, metric);
     if (!b || !Number.isFinite(b.mean)) continue;
+    const baseRuns = paired ? runValues(sweep, base.id, metric) : undefined;
     const values = spenders.map((value) => {
-      const s = statOf(sweep, pointOf(value)!, metric);
+      const point = pointOf(value)!;
+      const s = statOf(sweep, point, metric);
       const millions = spendOf(value)! / 1e6;
       if (!s || !Number.isFinite(s.mean)) return { y: null, low: null, high: null };
+      if (baseRuns) {
+        const diffs = [...runValues(sweep, point.id, metric)].filter(([r]) => baseRuns.has(r)).map(([r, v]) => v - baseRuns.get(r)!);
+        const interval = meanInterval(diffs);
+        return { y: interval.mean / millions, low: interval.low / millions, high: interval.high / millions };
+      }
       const diff = (s.mean - b.mean) / millions;
       const se = Math.sqrt((s.sd * s.sd) / Math.max(s.n, 1) + (b.sd * b.sd) / Math.max(b.n, 1)) / millions;
       return { y: diff, low: diff - 1.96 * se, high: diff + 1.96 * se };
     });
+    const intervalText = paired
+      ? `whiskers: 95% t interval of the per-replicate differences (common random numbers: replicate r of both scenarios shares its seed)`
+      : `whiskers: 95% interval from the two means' standard errors (normal approximation)`;
     charts.push({
       file: `sweep-baseline-${slug(metric)}-per-million-usd.png`,
       title: `${what} per US$1M, over ${baseline}`,
       caption:
-        `${what} per US$1 million spent, over the no-spend scenario ${baseline}: (scenario mean − ${baseline} mean) / scenario mean spend, ` +
-        `at the end of the run; whiskers: 95% interval from the two means' standard errors (normal approximation, spend taken as known). ` +
-        `Negative values mean the scenario did worse than spending nothing.`,
+        `${what} per US$1 million spent, over the no-spend scenario ${baseline}: (scenario − ${baseline}) / scenario mean spend, ` +
+        `at the end of the run; ${intervalText}; spend taken as known. Negative values mean the scenario did worse than spending nothing.`,
       kind: 'scenario_bars',
-      source: { file: 'points.csv', columns: ['point_id', scenario.path, 'metric', 'n', 'mean', 'sd'] },
+      source: paired
+        ? { file: 'runs.csv', columns: ['point_id', 'replicate', scenario.path, metric, 'status'] }
+        : { file: 'points.csv', columns: ['point_id', scenario.path, 'metric', 'n', 'mean', 'sd'] },
       chart: {
         type: 'bar',
         x: { title: scenario.path, categories: spenders.map(String) },
         y: { title: axisTitle(what, format), format },
-        groups: [{ label: `over ${baseline} (${replicateCount(sweep, metric)})`, colour: OTHER_COLOURS.skyBlue, values }],
-        note: `bars: (mean − ${baseline} mean) / spend · whiskers: 95% interval`,
+        groups: [{ label: `over ${baseline} (${replicateCount(sweep, metric)}${paired ? ', paired' : ''})`, colour: OTHER_COLOURS.skyBlue, values }],
+        note: `bars: (scenario − ${baseline}) / spend · ${paired ? 'whiskers: 95% t interval, paired replicates' : 'whiskers: 95% interval'}`,
       },
     });
   }

@@ -67,6 +67,8 @@ export interface Experiment {
   ticks: number;
   replicates: number;
   seed: number;
+  /** per-run: every run its own seed; common: the same seeds at every design point (common random numbers). */
+  seeds: 'per-run' | 'common';
   design: ResolvedDesign;
   record: { series: SeriesRecording };
 }
@@ -81,12 +83,14 @@ export const EXPERIMENT_SETTINGS = {
   ticks: PARAMETER_SCHEMA.time.ticks,
   replicates: int(1, 'Runs per design point, each with its own seed', { min: 1, max: 1_000_000, unit: 'runs' }),
   seed: int(1, 'Experiment seed: random and lhs designs and every run seed derive from it', { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'seed' }),
+  seeds: choice(['per-run', 'common'], 'per-run',
+    'How run seeds are made: per-run = hashInts(seed, point_id, replicate), every run its own; common = the seeds of point 0 at every point (common random numbers: replicate r of every point has the same population, so differences between points are not blurred by different draws)'),
   samples: int(10, 'Design points drawn by a random or lhs design', { min: 1, max: 1_000_000, unit: 'points' }),
   count: int(5, 'Number of values, evenly spaced (geometrically with log: true) from `from` to `to`', { min: 1, max: 1_000_000, unit: 'values' }),
   every: int(1, 'Record the series every n ticks (ticks 0, n, 2n, …)', { min: 1, max: 600, unit: 'ticks' }),
 } satisfies SchemaTree;
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'scenario', 'set', 'ticks', 'replicates', 'seed', 'design', 'record'];
+const TOP_KEYS = ['$schema', 'name', 'description', 'scenario', 'set', 'ticks', 'replicates', 'seed', 'seeds', 'design', 'record'];
 const DESIGN_KEYS: Record<string, string[]> = {
   grid: ['type', 'parameters'],
   list: ['type', 'points'],
@@ -119,13 +123,14 @@ function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number):
   const ticks = setting('ticks', top.ticks) as number;
   const replicates = setting('replicates', top.replicates) as number;
   const seed = setting('seed', top.seed) as number;
+  const seeds = setting('seeds', top.seeds) as Experiment['seeds'];
   const set = resolveSet(top.set);
   const record = resolveRecord(top.record);
   const design = resolveDesign(top.design, maxRuns, replicates);
   const experiment: Experiment = {
     name,
     ...(top.description !== undefined ? { description: top.description as string } : {}),
-    scenario, set, ticks, replicates, seed, design, record,
+    scenario, set, ticks, replicates, seed, seeds, design, record,
   };
   checkEveryScenario(experiment);
   return experiment;
@@ -453,6 +458,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
       ticks: leafJsonSchema(EXPERIMENT_SETTINGS.ticks),
       replicates: leafJsonSchema(EXPERIMENT_SETTINGS.replicates),
       seed: leafJsonSchema(EXPERIMENT_SETTINGS.seed),
+      seeds: leafJsonSchema(EXPERIMENT_SETTINGS.seeds),
       design: {
         description: 'Which points to run: grid (full factorial), list (explicit points), random or lhs (Latin hypercube)',
         oneOf: [

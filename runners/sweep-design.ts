@@ -35,10 +35,17 @@ export function planSweep(experiment: Experiment): SweepPlan {
 
 /** Which point and replicate a run is, and its seed. */
 export function runIdentity(plan: Pick<SweepPlan, 'experiment'>, runId: number): { pointId: number; replicate: number; seed: number } {
-  const { replicates, seed } = plan.experiment;
+  const { replicates, seed, seeds } = plan.experiment;
   const pointId = Math.floor(runId / replicates);
   const replicate = runId % replicates;
-  return { pointId, replicate, seed: runSeed(seed, pointId, replicate) };
+  return { pointId, replicate, seed: runSeed(seed, seeds === 'common' ? 0 : pointId, replicate) };
+}
+
+/** How this experiment's run seeds are made, as written in the manifest. */
+export function seedRule(experiment: Pick<Experiment, 'seeds'>): string {
+  return experiment.seeds === 'common'
+    ? 'hashInts(experiment seed, 0, replicate) from engine/rng.ts: the same seeds at every design point (common random numbers)'
+    : 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
 }
 
 /** The seed of one run: a fixed hash of (experiment seed, point_id, replicate), 32 bits. */

@@ -12,12 +12,11 @@ import { MODEL_VERSION } from '../agents/model.js';
 import type { ParameterValue } from './experiment.js';
 import { jsonText, toolInfo, writeFileAtomic } from './outputs.js';
 import { formatNumber } from './simulate.js';
-import type { SweepPlan } from './sweep-design.js';
+import { seedRule, type SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
 import { loadStatistics, type PointStatistics } from './sweep-stats.js';
 import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
 
-export const SEED_RULE = 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
 
 export interface SweepManifest {
   kind: 'sweep';
@@ -97,7 +96,7 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     runs: plan.runs,
     points: plan.points.length,
     failed,
-    seeds: SEED_RULE,
+    seeds: seedRule(plan.experiment),
     tool: tool.tool,
     version: tool.version,
     modelVersion: MODEL_VERSION,

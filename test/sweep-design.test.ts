@@ -127,4 +127,11 @@ describe('runs', () => {
     const seeds = new Set(Array.from({ length: p.runs }, (_, id) => runIdentity(p, id).seed));
     expect(seeds.size).toBe(6);
   });
+
+  it('with seeds: common, replicate r has the same seed at every point (common random numbers)', () => {
+    const p = plan({ seed: 77, replicates: 3, seeds: 'common', design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true] } } });
+    for (let id = 0; id < p.runs; id++) expect(runIdentity(p, id).seed).toBe(hashInts(77, 0, id % 3));
+    expect(new Set(Array.from({ length: p.runs }, (_, id) => runIdentity(p, id).seed)).size).toBe(3);
+    expect(() => plan({ seeds: 'shared', design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true] } } } as never)).toThrow(/'seeds'.*per-run, common/);
+  });
 });
