@@ -114,15 +114,16 @@ function monthStep(span: number): number {
 
 /** A numeric or category axis; categories sit at integer positions with half a cell of margin. */
 function valueScale(axis: AxisSpec, style: Style, extra: Options = {}): Options {
+  const { ticks: extraTicks, ...rest } = extra as { ticks?: Options };
   const scale: Options = {
     type: axis.log ? 'logarithmic' : 'linear',
     title: axisTitle(axis.title, style),
-    ticks: { color: '#222222', font: tickFont(style), maxRotation: 0, callback: (value: number | string) => tickLabel(Number(value), axis) },
+    ticks: { color: '#222222', font: tickFont(style), maxRotation: 0, callback: (value: number | string) => tickLabel(Number(value), axis), ...extraTicks },
     grid: { color: '#E3E3E3' },
     border: { color: '#777777' },
-    ...extra,
+    ...rest,
   };
-  if (axis.padded) scale.grace = '6%';
+  if (axis.padded && scale.grace === undefined) scale.grace = '6%';
   if (axis.min !== undefined) scale.min = axis.min;
   if (axis.max !== undefined) scale.max = axis.max;
   if (axis.categories) {
@@ -267,11 +268,19 @@ function paddedBounds(chart: LineChartSpec, panel: number, axis: AxisSpec): Opti
   return axis.log ? { min: low / 1.6, max: high * 1.6 } : { suggestedMin: low, suggestedMax: high };
 }
 
-/** Room at both ends of a padded log x axis (Chart.js ignores `grace` there). */
-function logXPadding(chart: LineChartSpec): Options {
-  if (!chart.x.log || !chart.x.padded) return {};
-  const xs = chart.series.flatMap((s) => s.points.map((p) => p.x)).filter((x) => x > 0);
-  return xs.length > 0 ? { min: Math.min(...xs) / 1.25, max: Math.max(...xs) * 1.25 } : {};
+/**
+ * Room at both ends of a padded numeric x axis: a factor on log axes (Chart.js ignores `grace` there),
+ * 4% of the span on linear ones, with no tick at the padded ends (Chart.js's `grace` rounds the ends
+ * out to whole ticks, which put a "−$2,000" under a payout axis that starts at 0).
+ */
+function xPadding(chart: LineChartSpec): Options {
+  if (!chart.x.padded || chart.x.categories) return {};
+  const xs = chart.series.flatMap((s) => s.points.map((p) => p.x)).filter((x) => Number.isFinite(x) && (!chart.x.log || x > 0));
+  if (xs.length === 0) return {};
+  const [low, high] = [Math.min(...xs), Math.max(...xs)];
+  if (chart.x.log) return { min: low / 1.25, max: high * 1.25 };
+  const pad = (high - low) * 0.04 || Math.abs(low) * 0.04 || 1;
+  return { min: low - pad, max: high + pad, grace: 0, ticks: { includeBounds: false } };
 }
 
 /**
@@ -296,7 +305,7 @@ function dodged(chart: LineChartSpec): LineChartSpec {
 }
 
 function lineScales(chart: LineChartSpec, style: Style): Options {
-  const scales: Options = { x: valueScale(chart.x, style, logXPadding(chart)) };
+  const scales: Options = { x: valueScale(chart.x, style, xPadding(chart)) };
   const stacked = chart.panels.length > 1;
   // Chart.js stacks axes bottom-up in definition order; define panels in reverse so panel 0 is on top.
   const order = chart.panels.map((_, i) => i).reverse();
