@@ -33,6 +33,9 @@ export const GROUPS: readonly Group[] = [
 ];
 export const GROUP_COUNT = GROUPS.length;
 export const KINDS: readonly Kind[] = ['soldier', 'official', 'tycoon'];
+export const KIND_INDEX: Readonly<Record<Kind, number>> = { soldier: 0, official: 1, tycoon: 2 };
+/** The kind index of each group. */
+export const GROUP_KIND = Uint8Array.from(GROUPS, (g) => KIND_INDEX[g.kind]);
 
 /**
  * The groups reported in outputs: the four headline groups and their sub-groups. Each maps to

@@ -111,13 +111,13 @@ describe('2. money', () => {
         owed += payoutPerAgent(p, agents.group[i], agents.flags[i]) * model.scale;
       }
       expect(paid).toBeGreaterThan(0);
-      expect(model.spendUsd).toBeGreaterThan(0);
-      expect(Math.abs(model.spendUsd - owed)).toBeLessThanOrEqual(1e-9 * owed);
+      expect(model.sponsors.spendUsd).toBeGreaterThan(0);
+      expect(Math.abs(model.sponsors.spendUsd - owed)).toBeLessThanOrEqual(1e-9 * owed);
       const ticks = p.time.ticks;
       const spend = modelColumn(model, 'spend_usd');
       const left = modelColumn(model, 'budget_left_usd');
       const paidSeries = modelColumn(model, 'paid_defections');
-      expect(spend[ticks - 1]).toBe(model.spendUsd);
+      expect(spend[ticks - 1]).toBe(model.sponsors.spendUsd);
       expect(paidSeries[ticks - 1]).toBe(paid * model.scale);
       for (let t = 0; t < ticks; t++) {
         const funds = p.sponsors.budgetUsd + p.sponsors.monthlyFundingUsd * t;
@@ -446,7 +446,7 @@ describe("the seed article's arithmetic", () => {
     expect(paidOther).toBe(0);
     expect(paidSenior * model.scale).toBeLessThanOrEqual(100);
     expect(paidSenior * model.scale).toBeGreaterThanOrEqual(90);
-    expect(model.spendUsd).toBeLessThanOrEqual(50e6);
+    expect(model.sponsors.spendUsd).toBeLessThanOrEqual(50e6);
     expect(model.recorder.value('defected_official_senior', 23)).toBeGreaterThan(500); // many more were willing
   });
 });
