@@ -364,7 +364,7 @@ function heatmapConfig(spec: ChartSpec, chart: HeatmapSpec, size: RenderSize, st
   const labels = chart.cells.map((c) => (c.value === null ? '' : formatValue(c.value, chart.value.format)));
   const longest = Math.max(4, ...labels.map((l) => l.length));
   const options = baseOptions(spec, chart.note, size, style);
-  options.layout.padding.right = colourBarRoom(chart, heatStyle, longest);
+  options.layout.padding.right = colourBarRoom(heatStyle, longest);
   options.plugins.legend.display = false;
   options.scales = {
     x: valueScale({ title: chart.x.title, format: 'number', categories: chart.x.categories }, style),

@@ -187,6 +187,6 @@ function drawColourBar(chart: Chart, spec: HeatmapSpec, style: HeatmapStyle, low
 }
 
 /** Right-hand room the colour bar needs: gap, bar, value labels, rotated title. */
-export function colourBarRoom(spec: HeatmapSpec, style: HeatmapStyle, longestLabelChars: number): number {
+export function colourBarRoom(style: HeatmapStyle, longestLabelChars: number): number {
   return style.fontSize * 1.2 + style.colourBarWidth + style.fontSize * (0.4 + 0.9 * 0.62 * longestLabelChars + 0.6 + 1.6);
 }

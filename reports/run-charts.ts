@@ -45,7 +45,7 @@ function missingColumns(series: Table, columns: readonly string[]): string[] {
   return columns.filter((c) => !hasColumn(series, c));
 }
 
-function leftOut(title: string, series: Table, missing: readonly string[]): string {
+function leftOut(title: string, missing: readonly string[]): string {
   return `${title}: left out, series.csv has no column ${missing.map((m) => `"${m}"`).join(', ')}`;
 }
 
@@ -64,7 +64,7 @@ function groupsPresent(series: Table, prefix: string): Group[] {
 function cumulativeDefections(run: RunResult): Outcome {
   const title = 'Cumulative defections by group';
   const groups = groupsPresent(run.series, 'defected_');
-  if (groups.length === 0) return leftOut(title, run.series, GROUPS.map((g) => `defected_${g}`));
+  if (groups.length === 0) return leftOut(title, GROUPS.map((g) => `defected_${g}`));
   const ticks = ticksOf(run.series);
   const series: LineSeriesSpec[] = groups.map((group) => {
     const values = numericColumn(run.series, `defected_${group}`);
@@ -91,7 +91,7 @@ function cumulativeDefections(run: RunResult): Outcome {
 function monthlyNewDefections(run: RunResult): Outcome {
   const title = 'New defections per month, by group';
   const groups = groupsPresent(run.series, 'new_defections_');
-  if (groups.length === 0) return leftOut(title, run.series, GROUPS.map((g) => `new_defections_${g}`));
+  if (groups.length === 0) return leftOut(title, GROUPS.map((g) => `new_defections_${g}`));
   const ticks = ticksOf(run.series);
   return {
     file: 'run-monthly-new-defections.png',
@@ -119,7 +119,7 @@ function capacity(run: RunResult): Outcome {
   const title = 'Military and economic capacity of the regime';
   const columns = ['military_capacity', 'economic_capacity'];
   const missing = missingColumns(run.series, columns);
-  if (missing.length === columns.length) return leftOut(title, run.series, missing);
+  if (missing.length === columns.length) return leftOut(title, missing);
   const present = columns.filter((c) => hasColumn(run.series, c));
   const ticks = ticksOf(run.series);
   const colours: Record<string, string> = { military_capacity: OTHER_COLOURS.black, economic_capacity: OTHER_COLOURS.reddishPurple };
@@ -147,7 +147,7 @@ function budget(run: RunResult): Outcome {
   const title = "Sponsors' budget: spent and left";
   const columns = ['spend_usd', 'budget_left_usd'];
   const missing = missingColumns(run.series, columns);
-  if (missing.length === columns.length) return leftOut(title, run.series, missing);
+  if (missing.length === columns.length) return leftOut(title, missing);
   const present = columns.filter((c) => hasColumn(run.series, c));
   const ticks = ticksOf(run.series);
   const style: Record<string, { label: string; colour: string; dashed: boolean }> = {
@@ -177,7 +177,7 @@ function sanctions(run: RunResult): Outcome {
   const title = 'Sanctions and family restrictions';
   const peopleColumns = ['sanctioned', 'sanctioned_serving', 'sanctioned_defected'].filter((c) => hasColumn(run.series, c));
   const hasFamily = hasColumn(run.series, 'family_restricted_share');
-  if (peopleColumns.length === 0 && !hasFamily) return leftOut(title, run.series, ['sanctioned', 'family_restricted_share']);
+  if (peopleColumns.length === 0 && !hasFamily) return leftOut(title, ['sanctioned', 'family_restricted_share']);
   const ticks = ticksOf(run.series);
   const peopleStyle: Record<string, { label: string; colour: string; dashed: boolean }> = {
     sanctioned: { label: 'sanctioned (designated so far)', colour: OTHER_COLOURS.black, dashed: false },

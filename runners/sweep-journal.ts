@@ -24,15 +24,20 @@ export interface JournalHeader {
   shard?: string;
 }
 
-/** One finished run, as journaled (non-finite metrics are null). */
-export interface JournalRecord {
+/** Which run it was and how it ended: shared by the journal's records and the results `sweep` yields. */
+export interface RunRecordBase {
   runId: number;
   pointId: number;
   replicate: number;
   seed: number;
+  /** The varied parameters' values at this run's design point. */
   parameters: Record<string, ParameterValue>;
   status: 'ok' | 'failed';
   error: string | null;
+}
+
+/** One finished run, as journaled (non-finite metrics are null). */
+export interface JournalRecord extends RunRecordBase {
   metrics: Record<string, number | null>;
   /** The recorded series: column names and CSV rows (no header, `\n`-separated, final newline). */
   series: { columns: string[]; csv: string } | null;

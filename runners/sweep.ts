@@ -12,12 +12,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { MODEL_VERSION } from '../agents/model.js';
 import { inputError, InputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
-import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject, type ParameterValue } from './experiment.js';
+import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
 import { prepareOutputDirectory } from './outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
 import {
-  checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord,
+  checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord, type RunRecordBase,
 } from './sweep-journal.js';
 import { defaultWorkers, executeRuns, workerFile } from './sweep-pool.js';
 import { shardLabel, shardRunCount, type Shard } from './shard.js';
@@ -49,15 +49,7 @@ export interface SweepProgress {
 }
 
 /** One finished run, as yielded by `sweep`. */
-export interface SweepRunResult {
-  runId: number;
-  pointId: number;
-  replicate: number;
-  seed: number;
-  /** The varied parameters' values at this run's design point. */
-  parameters: Record<string, ParameterValue>;
-  status: 'ok' | 'failed';
-  error: string | null;
+export interface SweepRunResult extends RunRecordBase {
   /** The summary metrics (NaN where undefined, e.g. cost per defection with no spend); empty when failed. */
   metrics: Record<string, number>;
   /** The recorded series (rows at the recorded ticks, first column `tick`), or null. */
