@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --single-threaded-gc
 /**
- * The `defsim` command line. Bad input (InputError, or a usage error from yargs) prints one
+ * The `defsim` command line (started with V8's single-threaded GC: with one worker thread per
+ * core, V8's parallel GC helper threads only compete with the workers; docs/SWEEPS.md). Bad input (InputError, or a usage error from yargs) prints one
  * message and exits with code 2; any other failure exits with code 1.
  */
 import yargs from 'yargs';

@@ -19,7 +19,7 @@ const CPUS_SPEC = int(1, 'CPUs per task (worker threads per shard)', { min: 1, m
 
 /** The command that runs defsim on the cluster's nodes: this installation's CLI by default. */
 export function defaultDefsimCommand(): string {
-  return `node ${shellQuote(join(PACKAGE_ROOT, 'dist', 'runners', 'cli.js'))}`;
+  return `node --single-threaded-gc ${shellQuote(join(PACKAGE_ROOT, 'dist', 'runners', 'cli.js'))}`;
 }
 
 export function shellQuote(text: string): string {
