@@ -79,13 +79,13 @@ export class DefectionModel {
   /** Chance a defector of the group ends up safe, and the same for a listed one. */
   private readonly safetyOf = new Float64Array(GROUP_COUNT);
   private readonly safetyListedOf = new Float64Array(GROUP_COUNT);
-  private readonly attemptRate = new Float64Array(GROUP_COUNT);
   private readonly restrictedShare = new Float64Array(GROUP_COUNT);
   private readonly captureProbability = new Float64Array(GROUP_COUNT);
   // Fixed by group.
   private readonly seizedYears = new Float64Array(GROUP_COUNT);
   private readonly gainUnpaid = new Float64Array(GROUP_COUNT);
   private readonly stayConstant = new Float64Array(GROUP_COUNT);
+  private readonly attemptRate = new Float64Array(GROUP_COUNT);
 
   // Units (peer groups).
   private readonly unitDefected: Float64Array;
@@ -144,6 +144,7 @@ export class DefectionModel {
       this.seizedYears[g] = params.decision.seizedShare * params.traits.wealthInCountryYears[spec.kind];
       this.gainUnpaid[g] = signedLog(-this.seizedYears[g]);
       this.stayConstant[g] = stayConstant(params, g);
+      this.attemptRate[g] = params.decision.attemptRate[spec.kind];
     }
     this.initialMilitary = military;
     this.initialEconomicOfficials = economic;
@@ -188,7 +189,6 @@ export class DefectionModel {
         decision.riskWeight * capture -
         regime.deterrence(g) -
         this.stayConstant[g];
-      this.attemptRate[g] = decision.attemptRate[spec.kind];
       this.safetyOf[g] = sponsors.safety[k];
       this.safetyListedOf[g] = sanctions.offRamp ? sponsors.safety[k] : this.params.sponsors.safety.listed;
       this.restrictedShare[g] = spec.kind === 'soldier' ? regime.restrictionShare : 0;

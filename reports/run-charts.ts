@@ -41,10 +41,6 @@ function pointsOf(ticks: readonly number[], values: readonly number[]): PointSpe
   return ticks.map((x, i) => ({ x, y: Number.isFinite(values[i]) ? values[i] : null }));
 }
 
-function missingColumns(series: Table, columns: readonly string[]): string[] {
-  return columns.filter((c) => !hasColumn(series, c));
-}
-
 function leftOut(title: string, missing: readonly string[]): string {
   return `${title}: left out, series.csv has no column ${missing.map((m) => `"${m}"`).join(', ')}`;
 }
@@ -118,9 +114,8 @@ function monthlyNewDefections(run: RunResult): Outcome {
 function capacity(run: RunResult): Outcome {
   const title = 'Military and economic capacity of the regime';
   const columns = ['military_capacity', 'economic_capacity'];
-  const missing = missingColumns(run.series, columns);
-  if (missing.length === columns.length) return leftOut(title, missing);
   const present = columns.filter((c) => hasColumn(run.series, c));
+  if (present.length === 0) return leftOut(title, columns);
   const ticks = ticksOf(run.series);
   const colours: Record<string, string> = { military_capacity: OTHER_COLOURS.black, economic_capacity: OTHER_COLOURS.reddishPurple };
   return {
@@ -146,9 +141,8 @@ function capacity(run: RunResult): Outcome {
 function budget(run: RunResult): Outcome {
   const title = "Sponsors' budget: spent and left";
   const columns = ['spend_usd', 'budget_left_usd'];
-  const missing = missingColumns(run.series, columns);
-  if (missing.length === columns.length) return leftOut(title, missing);
   const present = columns.filter((c) => hasColumn(run.series, c));
+  if (present.length === 0) return leftOut(title, columns);
   const ticks = ticksOf(run.series);
   const style: Record<string, { label: string; colour: string; dashed: boolean }> = {
     spend_usd: { label: 'spent (cumulative payouts)', colour: OTHER_COLOURS.black, dashed: false },

@@ -92,25 +92,27 @@ alive() {
 pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }   # pid_of slurmctld|slurmd|munged
 running() { alive "$(pid_of "$1")" "$1"; }
 
+# wait_gone PID NAME TRIES: poll every 0.1 s until the daemon is gone; false if it is still there.
+wait_gone() {
+  local i
+  for ((i = 0; i < $3; i++)); do
+    alive "$1" "$2" || return 0
+    sleep 0.1
+  done
+  ! alive "$1" "$2"
+}
+
 # stop_daemon NAME: stop the daemon recorded in $RUN/NAME.pid, if it is still that daemon.
 stop_daemon() {
-  local name="$1" pid i
+  local name="$1" pid
   pid=$(pid_of "$name")
   if alive "$pid" "$name"; then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-      alive "$pid" "$name" || break
-      sleep 0.1
-    done
-    if alive "$pid" "$name"; then
+    if ! wait_gone "$pid" "$name" 200; then
       log "$name (pid $pid) ignored SIGTERM for 20 s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      for ((i = 0; i < 50; i++)); do
-        alive "$pid" "$name" || break
-        sleep 0.1
-      done
-      ! alive "$pid" "$name" || die "could not stop $name (pid $pid)"
+      wait_gone "$pid" "$name" 50 || die "could not stop $name (pid $pid)"
     fi
   fi
   rm -f "$RUN/$name.pid"
