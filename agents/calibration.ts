@@ -44,6 +44,7 @@ export function calibrationRecord(): CalibrationRecord {
 export function targetColumn(t: CalibrationTarget): string {
   if (t.series === 'sanctioned_cumulative') return 'sanctioned';
   if (t.series === 'defected_cumulative') return `defected_${t.group.replace('.', '_')}`;
+  if (t.series === 'out') return `out_${t.group.replace('.', '_')}`;
   throw new Error(`calibration target ${t.id}: unknown series ${t.series}`);
 }
 

@@ -4,7 +4,7 @@
  * through this table once per tick, never per agent.
  */
 export type Kind = 'soldier' | 'official' | 'tycoon';
-export type Level = 'enlisted' | 'nco' | 'officer' | 'junior' | 'mid' | 'senior' | 'tycoon';
+export type Level = 'enlisted' | 'nco' | 'officer' | 'conscript' | 'junior' | 'mid' | 'senior' | 'tycoon';
 
 export interface Group {
   readonly name: string;
@@ -12,26 +12,41 @@ export interface Group {
   /** army | police for soldiers; administrative | economic | security for officials. */
   readonly branch: string;
   readonly level: Level;
-  /** Weight in regime capacity (military for soldiers, economic for economic-sector officials). */
-  readonly capacityWeight: number;
+  /**
+   * A large group: one agent stands for `population.scale` people. Officers, senior officials
+   * and tycoons are small groups, always one agent per person, so that neither money (one
+   * senior official's $500,000) nor a designation is ever lumped.
+   */
+  readonly scaled: boolean;
+  /**
+   * Defectors of the group need a way out of the country (a resettlement place): soldiers,
+   * senior officials and tycoons. Striking junior and mid-tier officials mostly stay.
+   */
+  readonly needsExit: boolean;
 }
 
-const soldier = (branch: string, level: Level, w: number): Group => ({
-  name: `${branch}_${level}`, kind: 'soldier', branch, level, capacityWeight: w,
+const soldier = (branch: string, level: Level): Group => ({
+  name: `${branch}_${level}`, kind: 'soldier', branch, level, scaled: level !== 'officer', needsExit: true,
 });
-const official = (level: Level, sector: string, w: number): Group => ({
-  name: `official_${level}_${sector}`, kind: 'official', branch: sector, level, capacityWeight: w,
+const official = (level: Level, sector: string): Group => ({
+  name: `official_${level}_${sector}`, kind: 'official', branch: sector, level, scaled: level !== 'senior', needsExit: level === 'senior',
 });
 
+/**
+ * Conscripts come last: their agents are allocated up front (the intake over the horizon) and
+ * join the serving list in index order as they are called up, from `regime.conscription.startTick`.
+ */
 export const GROUPS: readonly Group[] = [
-  soldier('army', 'enlisted', 1), soldier('army', 'nco', 2), soldier('army', 'officer', 5),
-  soldier('police', 'enlisted', 1), soldier('police', 'nco', 2), soldier('police', 'officer', 5),
-  official('junior', 'administrative', 0), official('junior', 'economic', 1), official('junior', 'security', 0),
-  official('mid', 'administrative', 0), official('mid', 'economic', 3), official('mid', 'security', 0),
-  official('senior', 'administrative', 0), official('senior', 'economic', 10), official('senior', 'security', 0),
-  { name: 'tycoon', kind: 'tycoon', branch: 'business', level: 'tycoon', capacityWeight: 1 },
+  soldier('army', 'enlisted'), soldier('army', 'nco'), soldier('army', 'officer'),
+  soldier('police', 'enlisted'), soldier('police', 'nco'), soldier('police', 'officer'),
+  official('junior', 'administrative'), official('junior', 'economic'), official('junior', 'security'),
+  official('mid', 'administrative'), official('mid', 'economic'), official('mid', 'security'),
+  official('senior', 'administrative'), official('senior', 'economic'), official('senior', 'security'),
+  { name: 'tycoon', kind: 'tycoon', branch: 'business', level: 'tycoon', scaled: false, needsExit: true },
+  soldier('army', 'conscript'),
 ];
 export const GROUP_COUNT = GROUPS.length;
+export const CONSCRIPT_GROUP = GROUPS.findIndex((g) => g.level === 'conscript');
 export const KINDS: readonly Kind[] = ['soldier', 'official', 'tycoon'];
 export const KIND_INDEX: Readonly<Record<Kind, number>> = { soldier: 0, official: 1, tycoon: 2 };
 /** The kind index of each group. */
@@ -41,22 +56,23 @@ export const GROUP_KIND = Uint8Array.from(GROUPS, (g) => KIND_INDEX[g.kind]);
  * The groups reported in outputs: the four headline groups and their sub-groups. Each maps to
  * the model groups it sums over.
  */
-export const REPORT_GROUPS: ReadonlyArray<{ name: string; members: number[] }> = (() => {
+export const REPORT_GROUPS: ReadonlyArray<{ name: string; kind: Kind; members: number[] }> = (() => {
   const by = (pred: (g: Group) => boolean) => GROUPS.flatMap((g, i) => (pred(g) ? [i] : []));
   return [
-    { name: 'army', members: by((g) => g.branch === 'army') },
-    { name: 'police', members: by((g) => g.branch === 'police') },
-    { name: 'official', members: by((g) => g.kind === 'official') },
-    { name: 'tycoon', members: by((g) => g.kind === 'tycoon') },
+    { name: 'army', kind: 'soldier' as Kind, members: by((g) => g.branch === 'army') },
+    { name: 'police', kind: 'soldier' as Kind, members: by((g) => g.branch === 'police') },
+    { name: 'official', kind: 'official' as Kind, members: by((g) => g.kind === 'official') },
+    { name: 'tycoon', kind: 'tycoon' as Kind, members: by((g) => g.kind === 'tycoon') },
     ...['enlisted', 'nco', 'officer'].flatMap((level) => [
-      { name: `army_${level}`, members: by((g) => g.branch === 'army' && g.level === level) },
-      { name: `police_${level}`, members: by((g) => g.branch === 'police' && g.level === level) },
+      { name: `army_${level}`, kind: 'soldier' as Kind, members: by((g) => g.branch === 'army' && g.level === level) },
+      { name: `police_${level}`, kind: 'soldier' as Kind, members: by((g) => g.branch === 'police' && g.level === level) },
     ]),
+    { name: 'army_conscript', kind: 'soldier' as Kind, members: by((g) => g.level === 'conscript') },
     ...['junior', 'mid', 'senior'].map((level) => ({
-      name: `official_${level}`, members: by((g) => g.kind === 'official' && g.level === level),
+      name: `official_${level}`, kind: 'official' as Kind, members: by((g) => g.kind === 'official' && g.level === level),
     })),
     ...['administrative', 'economic', 'security'].map((sector) => ({
-      name: `official_${sector}`, members: by((g) => g.kind === 'official' && g.branch === sector),
+      name: `official_${sector}`, kind: 'official' as Kind, members: by((g) => g.kind === 'official' && g.branch === sector),
     })),
   ];
 })();

@@ -1,44 +1,58 @@
 /**
  * The defection model: the sponsors (sponsors.ts) and the regime (regime.ts) act once per tick
- * from the end-of-(t-1) state, then every serving agent decides (synchronously: it reads only
- * end-of-(t-1) agent state and this tick's institutional settings), then the tick is recorded.
- * See docs/ODD.md.
+ * from the end-of-(t-1) state, conscripts are called up, then every serving agent decides
+ * (synchronously: it reads only end-of-(t-1) agent state and this tick's institutional settings),
+ * then returns and pardons take effect and the tick is recorded. See docs/ODD.md.
+ *
+ * Counters by group are in agents; an agent of group g stands for `groupWeight[g]` people, and
+ * every recorded count is in people.
  */
 import { releaseArrays, takeArray } from '../engine/columns.js';
 import { Recorder } from '../engine/recorder.js';
 import { RandomStream } from '../engine/rng.js';
 import { runTicks, type Step } from '../engine/scheduler.js';
-import { GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS, REPORT_GROUPS } from './groups.js';
+import { CONSCRIPT_GROUP, GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS, REPORT_GROUPS } from './groups.js';
 import type { Parameters } from './params.js';
 import {
-  buildPopulation, CAPTURED, DEFECTED, EXTRACTED, FAMILY_IN_COUNTRY, SANCTIONED, SERVING, type Population,
+  buildPopulation, CAPTURED, DEFECTED, EXTRACTED, FAMILY_IN_COUNTRY, PAID, SANCTIONED, SERVING, type Population,
 } from './population.js';
-import { Regime } from './regime.js';
+import { Regime, stockByKind } from './regime.js';
 import { Sponsors } from './sponsors.js';
 
 /** Bumped whenever a change to the model can change any output for the same parameters and seed. */
-export const MODEL_VERSION = '1.0.0';
+export const MODEL_VERSION = '1.1.0';
 
 /** Signed log: sign(z)·ln(1 + |z|), the gain in "years of income" on a log scale. */
 export function signedLog(z: number): number {
   return z >= 0 ? Math.log1p(z) : -Math.log1p(-z);
 }
 
+const HEADLINE_GROUPS = ['army', 'police', 'official', 'tycoon'];
+
 /** Series columns and their units, in output order. */
 export function seriesColumns(): Array<{ name: string; unit: string }> {
   const cols: Array<{ name: string; unit: string }> = [{ name: 'tick', unit: 'month (0 = Feb 2021)' }];
   for (const measure of ['defected', 'new_defections', 'captured', 'serving'] as const) {
-    const unit = measure === 'new_defections' ? 'people/month' : 'people';
+    const unit = measure === 'new_defections' ? 'people/month' : measure === 'defected' ? 'people (cumulative defections)' : 'people';
     for (const rg of REPORT_GROUPS) cols.push({ name: `${measure}_${rg.name}`, unit });
   }
+  for (const rg of REPORT_GROUPS) {
+    if (rg.kind === 'official') cols.push({ name: `returned_${rg.name}`, unit: 'people (cumulative: strikers back at work)' });
+    if (rg.kind === 'soldier') cols.push({ name: `pardoned_${rg.name}`, unit: 'people (cumulative: deserters pardoned, back in service)' });
+  }
+  for (const name of HEADLINE_GROUPS) cols.push({ name: `out_${name}`, unit: 'people (defected and not back in service)' });
   cols.push(
     { name: 'defected_all', unit: 'people' },
     { name: 'captured_all', unit: 'people' },
+    { name: 'conscripts', unit: 'people (cumulative called up)' },
     { name: 'spend_usd', unit: 'USD (cumulative)' },
     { name: 'budget_left_usd', unit: 'USD' },
     { name: 'cost_per_defection_usd', unit: 'USD/person' },
     { name: 'paid_defections', unit: 'people' },
     { name: 'sanctioned', unit: 'people (cumulative designations)' },
+    { name: 'sanctioned_soldier', unit: 'people (cumulative designations)' },
+    { name: 'sanctioned_official', unit: 'people (cumulative designations)' },
+    { name: 'sanctioned_tycoon', unit: 'people (cumulative designations)' },
     { name: 'sanctioned_serving', unit: 'people' },
     { name: 'sanctioned_defected', unit: 'people' },
     { name: 'family_restricted_share', unit: "share of serving soldiers' families" },
@@ -62,94 +76,127 @@ export class DefectionModel {
   readonly sponsors: Sponsors;
   readonly regime: Regime;
   readonly recorder: Recorder;
-  readonly scale: number;
 
-  // Counters by group, in agents (reported × scale).
+  // Counters by group, in agents.
   readonly serving = new Float64Array(GROUP_COUNT);
+  /** Cumulative defections (an agent who returns and defects again counts twice). */
   readonly defected = new Float64Array(GROUP_COUNT);
   readonly captured = new Float64Array(GROUP_COUNT);
+  /** Cumulative returns to service (strikers back at work, pardoned deserters). */
+  readonly returned = new Float64Array(GROUP_COUNT);
+  /** Agents called up so far (conscripts). */
+  readonly enlisted = new Float64Array(GROUP_COUNT);
   readonly newDefections = new Float64Array(GROUP_COUNT);
-  sanctionedDefectedAgents = 0;
-  reprisalAgents = 0;
+  sanctionedDefectedPeople = 0;
+  reprisalPeople = 0;
   /** Agent-steps taken (serving agents that decided), for the benchmark. */
   agentSteps = 0;
 
   // This tick's decision settings by group, from the sponsors' and the regime's acts.
   private readonly utilityConst = new Float64Array(GROUP_COUNT);
-  /** Chance a defector of the group ends up safe, and the same for a listed one. */
+  /** Utility a reached agent of the group gains from the safer way out the sponsors offer. */
+  private readonly reachedSafetyShift = new Float64Array(GROUP_COUNT);
+  /** Utility a listed agent gains (or, with no off-ramp, loses) from its safety. */
+  private readonly listedSafetyShift = new Float64Array(GROUP_COUNT);
+  /** Chance a reached defector of the group ends up safe, and the same for a listed one. */
   private readonly safetyOf = new Float64Array(GROUP_COUNT);
   private readonly safetyListedOf = new Float64Array(GROUP_COUNT);
   private readonly restrictedShare = new Float64Array(GROUP_COUNT);
   private readonly captureProbability = new Float64Array(GROUP_COUNT);
   // Fixed by group.
+  private readonly weight: Float64Array;
   private readonly seizedYears = new Float64Array(GROUP_COUNT);
   private readonly gainUnpaid = new Float64Array(GROUP_COUNT);
   private readonly stayConstant = new Float64Array(GROUP_COUNT);
   private readonly attemptRate = new Float64Array(GROUP_COUNT);
+  private readonly returnRate = new Float64Array(GROUP_COUNT);
+  private readonly militaryWeight = new Float64Array(GROUP_COUNT);
+  private readonly economicWeight = new Float64Array(GROUP_COUNT);
 
-  // Units (peer groups).
-  private readonly unitDefected: Float64Array;
-  private readonly unitNew: Float64Array;
+  // Units (peer groups), in people.
+  private readonly unitOut: Float64Array;
   private readonly unitTerm: Float64Array;
 
   // Scratch buffers, allocated once.
-  private readonly attempts: Int32Array;
+  private attempts: Int32Array;
   /** Indices of serving agents in ascending order; the decision loop walks only these. */
-  private readonly servingIndex: Int32Array;
+  private servingIndex: Int32Array;
   private servingCount: number;
   private readonly claimants: Int32Array;
+  /** Returns to service as lists by tick: the first agent returning at tick t, and each one's successor. */
+  private readonly returnHead: Int32Array;
+  private readonly returnNext: Int32Array;
+  private readonly returning: Int32Array;
 
-  /** Last tick's defectors (agents) who need a way out: soldiers, senior officials, tycoons. */
+  /** Last tick's defectors (people) who need a way out: soldiers, senior officials, tycoons. */
   private visaDemand = 0;
   private militaryCapacity = 1;
   private economicCapacity = 1;
   private readonly initialMilitary: number;
   private readonly initialEconomicOfficials: number;
-  private readonly initialTycoonWealth: number;
-  private servingTycoonWealth: number;
-  /** Cumulative defections (agents) by kind at the end of each tick, for the regime's lagged response. */
+  private readonly initialTycoonBusiness: number;
+  private servingTycoonBusiness: number;
+  /** People of each kind who have served: the tick-0 stock plus conscripts called up. */
+  private readonly stock: Float64Array;
+  /** Cumulative defections (people) by kind at the end of each tick, for the regime's lagged response. */
   private readonly cumulativeByKind: Float64Array[];
+  private nextConscript: number;
+  private conscriptCarry = 0;
 
   private readonly decisionRng: RandomStream;
   private readonly resolveRng: RandomStream;
+  private readonly returnRng: RandomStream;
 
   constructor(params: Parameters, seed: number) {
     this.params = params;
-    this.scale = params.population.scale;
     this.population = buildPopulation(params, seed);
     const pop = this.population;
+    this.weight = pop.groupWeight;
     const ticks = params.time.ticks;
     this.recorder = new Recorder(seriesColumns(), ticks);
     this.sponsors = new Sponsors(params, pop, new RandomStream(seed, 'sponsors'));
-    this.regime = new Regime(params, pop.groupSize);
+    this.regime = new Regime(params);
     this.decisionRng = new RandomStream(seed, 'decisions');
     this.resolveRng = new RandomStream(seed, 'resolve');
-    this.unitDefected = new Float64Array(pop.unitCount);
-    this.unitNew = new Float64Array(pop.unitCount);
+    this.returnRng = new RandomStream(seed, 'returns');
+    this.unitOut = new Float64Array(pop.unitCount);
     this.unitTerm = new Float64Array(pop.unitCount);
     this.attempts = takeArray(Int32Array, pop.size);
     this.claimants = takeArray(Int32Array, pop.size);
     this.servingIndex = takeArray(Int32Array, pop.size);
-    for (let i = 0; i < pop.size; i++) this.servingIndex[i] = i;
-    this.servingCount = pop.size;
+    this.returnNext = takeArray(Int32Array, pop.size);
+    this.returning = takeArray(Int32Array, pop.size);
+    this.returnHead = new Int32Array(ticks).fill(-1);
+    this.servingCount = 0;
+    for (let g = 0; g < GROUP_COUNT; g++) {
+      for (let k = 0; k < pop.initialAgents[g]; k++) this.servingIndex[this.servingCount++] = pop.groupStart[g] + k;
+    }
+    this.nextConscript = pop.groupStart[CONSCRIPT_GROUP];
     this.cumulativeByKind = KINDS.map(() => new Float64Array(ticks));
+    this.stock = stockByKind(pop.initialAgents, this.weight);
 
-    let military = 0;
-    let economic = 0;
+    const { decision, regime } = params;
+    const cap = regime.capacity;
     for (let g = 0; g < GROUP_COUNT; g++) {
       const spec = GROUPS[g];
-      this.serving[g] = pop.groupSize[g];
-      if (spec.kind === 'soldier') military += spec.capacityWeight * pop.groupSize[g];
-      if (spec.kind === 'official') economic += spec.capacityWeight * pop.groupSize[g];
-      this.seizedYears[g] = params.decision.seizedShare * params.traits.wealthInCountryYears[spec.kind];
+      this.serving[g] = pop.initialAgents[g];
+      this.seizedYears[g] = decision.seizedShare * params.traits.wealthInCountryYears[spec.kind];
       this.gainUnpaid[g] = signedLog(-this.seizedYears[g]);
       this.stayConstant[g] = stayConstant(params, g);
-      this.attemptRate[g] = params.decision.attemptRate[spec.kind];
+      this.attemptRate[g] = decision.attemptRate[spec.kind];
+      this.returnRate[g] = spec.kind === 'soldier' ? regime.returns.deserterPardonRate
+        : spec.kind === 'official' && spec.level !== 'senior' ? regime.returns.strikerRate : 0;
+      if (spec.kind === 'soldier') {
+        this.militaryWeight[g] = spec.level === 'nco' ? cap.ncoWeight : spec.level === 'officer' ? cap.officerWeight : spec.level === 'conscript' ? cap.conscriptWeight : 1;
+      }
+      if (spec.kind === 'official' && spec.branch === 'economic') {
+        this.economicWeight[g] = spec.level === 'mid' ? cap.midOfficialWeight : spec.level === 'senior' ? cap.seniorOfficialWeight : 1;
+      }
     }
-    this.initialMilitary = military;
-    this.initialEconomicOfficials = economic;
-    this.servingTycoonWealth = this.tycoonWealth();
-    this.initialTycoonWealth = this.servingTycoonWealth;
+    this.initialMilitary = this.weightedServing(this.militaryWeight);
+    this.initialEconomicOfficials = this.weightedServing(this.economicWeight);
+    this.servingTycoonBusiness = this.tycoonBusiness();
+    this.initialTycoonBusiness = this.servingTycoonBusiness;
   }
 
   /**
@@ -157,45 +204,82 @@ export class DefectionModel {
    * population) must not be used afterwards. The recorder stays valid.
    */
   release(): void {
-    releaseArrays([...Object.values(this.population.agents), this.attempts, this.servingIndex, this.claimants]);
+    releaseArrays([
+      ...Object.values(this.population.agents), this.attempts, this.servingIndex, this.claimants, this.returnNext, this.returning,
+    ]);
   }
 
   /** Run every tick and return the recorder. */
   run(onTick?: (tick: number) => void): Recorder {
     const steps: Step[] = [
-      { name: 'sponsors', step: (t) => this.sponsors.act(t, this.visaDemand) },
-      { name: 'regime', step: (t) => this.regime.act(t, this.cumulativeByKind) },
+      { name: 'sponsors', step: (t) => this.sponsors.act(t, this.visaDemand, this.regime.restrictionShare) },
+      { name: 'regime', step: (t) => this.regime.act(t, this.cumulativeByKind, this.stock, this.sponsors.sanctionedPeople) },
+      { name: 'conscription', step: (t) => this.callUpConscripts(t) },
       { name: 'individuals', step: (t) => this.individualsDecide(t) },
+      { name: 'returns', step: (t) => this.returnToService(t) },
       { name: 'record', step: (t) => this.record(t) },
     ];
     runTicks(steps, this.params.time.ticks, onTick);
     return this.recorder;
   }
 
+  // ------------------------------------------------------------------ conscription
+  /** From the start tick, the month's intake (people, the fraction carried) joins the army's units and serves. */
+  private callUpConscripts(tick: number): void {
+    const { conscription } = this.params.regime;
+    const g = CONSCRIPT_GROUP;
+    const pop = this.population;
+    const end = pop.groupStart[g] + pop.groupSize[g];
+    if (tick < conscription.startTick || this.nextConscript >= end) return;
+    const w = this.weight[g];
+    const want = conscription.monthlyIntake / w + this.conscriptCarry;
+    const n = Math.min(Math.floor(want + 1e-9), end - this.nextConscript);
+    this.conscriptCarry = Math.max(0, want - n);
+    const { status, statusTick, unit } = pop.agents;
+    for (let k = 0; k < n; k++) {
+      const i = this.nextConscript++;
+      status[i] = SERVING;
+      statusTick[i] = tick;
+      pop.unitPeople[unit[i]] += w;
+      // Conscripts have the highest indices, so the serving list stays in index order.
+      this.servingIndex[this.servingCount++] = i;
+    }
+    this.serving[g] += n;
+    this.enlisted[g] += n;
+    this.stock[KIND_INDEX.soldier] += n * w;
+  }
+
   // ------------------------------------------------------------- individuals
   /** This tick's group-level terms of the decision, from the sponsors' and the regime's settings. */
   private prepareDecisions(): void {
-    const { decision, sanctions } = this.params;
+    const { decision, sanctions, sponsors: sponsorParams } = this.params;
     const { regime, sponsors } = this;
     const capacity = [this.militaryCapacity, this.economicCapacity, this.economicCapacity];
+    const safetyWeight = decision.safetyWeight;
     for (let g = 0; g < GROUP_COUNT; g++) {
       const spec = GROUPS[g];
       const k = GROUP_KIND[g];
       const capture = regime.capture[k];
+      const baseSafety = sponsorParams.safety[spec.kind];
       this.captureProbability[g] = capture;
       this.utilityConst[g] =
         decision.grievance[spec.kind] * regime.shock +
         decision.collapseWeight * (1 - capacity[k]) -
         decision.riskWeight * capture -
+        safetyWeight * (1 - baseSafety) +
+        regime.revenuePressure -
         regime.deterrence(g) -
         this.stayConstant[g];
-      this.safetyOf[g] = sponsors.safety[k];
-      this.safetyListedOf[g] = sanctions.offRamp ? sponsors.safety[k] : this.params.sponsors.safety.listed;
+      // A resettlement place is for those who must leave the country; others keep their base safety.
+      this.safetyOf[g] = sponsors.offerStands[g] && spec.needsExit ? sponsors.safety[k] : baseSafety;
+      this.reachedSafetyShift[g] = safetyWeight * (this.safetyOf[g] - baseSafety);
+      this.safetyListedOf[g] = sanctions.offRamp ? sponsors.safety[k] : sponsorParams.safety.listed;
+      this.listedSafetyShift[g] = safetyWeight * (this.safetyListedOf[g] - baseSafety);
       this.restrictedShare[g] = spec.kind === 'soldier' ? regime.restrictionShare : 0;
     }
-    const { unitSize, unitEffect, unitCount } = this.population;
+    const { unitPeople, unitEffect, unitCount } = this.population;
     for (let u = 0; u < unitCount; u++) {
-      this.unitTerm[u] = decision.peerWeight * (unitSize[u] > 0 ? this.unitDefected[u] / unitSize[u] : 0) + unitEffect[u];
+      this.unitTerm[u] = decision.peerWeight * (unitPeople[u] > 0 ? this.unitOut[u] / unitPeople[u] : 0) + unitEffect[u];
     }
   }
 
@@ -206,6 +290,7 @@ export class DefectionModel {
     const { decision } = this.params;
     const utilityConst = this.utilityConst, unitTerm = this.unitTerm, gainWeight = decision.gainWeight;
     const gainUnpaid = this.gainUnpaid, payoutUsd = this.sponsors.payoutUsd, reachHazard = this.sponsors.reachHazard;
+    const offerStands = this.sponsors.offerStands, reachedSafetyShift = this.reachedSafetyShift, listedSafetyShift = this.listedSafetyShift;
     const restrictedShare = this.restrictedShare, attemptRate = this.attemptRate;
     const familyRestricted = decision.familyWeight, familyFree = decision.familyWeight * decision.familyFree;
     const attempts = this.attempts, serving = this.servingIndex, servingCount = this.servingCount;
@@ -219,15 +304,14 @@ export class DefectionModel {
       const ceiling = attemptRate[g];
       if (u >= ceiling) continue;
       const f = flags[i];
-      let gain: number;
+      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i];
       if (f & SANCTIONED) {
-        gain = this.listedGain(i, g);
-      } else if (payoutUsd[g] > 0 && reachThreshold[i] <= reachHazard[g]) {
-        gain = this.paidGain(i, g);
+        x += gainWeight * this.listedGain(i, g) + listedSafetyShift[g];
+      } else if (offerStands[g] && reachThreshold[i] <= reachHazard[g]) {
+        x += gainWeight * (payoutUsd[g] > 0 ? this.paidGain(i, g) : gainUnpaid[g]) + reachedSafetyShift[g];
       } else {
-        gain = gainUnpaid[g];
+        x += gainWeight * gainUnpaid[g];
       }
-      let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i] + gainWeight * gain;
       if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY) {
         x -= familyRank[i] < restrictedShare[g] ? familyRestricted : familyFree;
       }
@@ -238,8 +322,8 @@ export class DefectionModel {
   }
 
   /**
-   * Gain of a reached, unlisted agent with a standing offer: the payout (+ asset bonus), which
-   * only a defector who reaches safety enjoys, minus what the regime seizes either way.
+   * Gain of a reached, unlisted agent with a standing money offer: the payout (+ asset bonus),
+   * which only a defector who reaches safety enjoys, minus what the regime seizes either way.
    */
   private paidGain(i: number, g: number): number {
     const income = this.population.agents.incomeUsd[i];
@@ -258,12 +342,13 @@ export class DefectionModel {
     return signedLog((this.safetyListedOf[g] * (payout + unfrozen)) / agents.incomeUsd[i] - this.seizedYears[g]);
   }
 
-  /** Each attempt is caught or succeeds; successful claimants are paid; units, demand and capacity follow. */
+  /** Each attempt is caught or succeeds; successful claimants are paid; units, demand and returns follow. */
   private resolveAttempts(tick: number, attemptCount: number): void {
     const { agents } = this.population;
-    const { status, statusTick, group, unit, flags, familyRank, wealthAbroadUsd, incomeUsd } = agents;
-    const { sponsors } = this;
+    const { status, statusTick, group, unit, flags, familyRank, incomeUsd } = agents;
+    const { sponsors, weight, returnRate } = this;
     const rng = this.resolveRng;
+    const ticks = this.params.time.ticks;
     this.newDefections.fill(0);
     let claimantCount = 0;
     let demand = 0;
@@ -277,27 +362,70 @@ export class DefectionModel {
         this.captured[g]++;
         continue;
       }
+      const w = weight[g];
       status[i] = DEFECTED;
       this.defected[g]++;
       this.newDefections[g]++;
-      this.unitNew[unit[i]]++;
+      this.unitOut[unit[i]] += w;
       const f = flags[i];
-      if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY && familyRank[i] < this.restrictedShare[g]) this.reprisalAgents++;
-      if (f & SANCTIONED) this.sanctionedDefectedAgents++;
-      if (sponsors.payoutUsd[g] > 0 && sponsors.reached(i)) this.claimants[claimantCount++] = i;
+      if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY && familyRank[i] < this.restrictedShare[g]) this.reprisalPeople += w;
+      if (f & SANCTIONED) this.sanctionedDefectedPeople += w;
+      // A claimant is paid once: a pardoned deserter who defects again is not paid again.
+      if (sponsors.payoutUsd[g] > 0 && !(f & PAID) && sponsors.reached(i)) this.claimants[claimantCount++] = i;
       const spec = GROUPS[g];
-      if (spec.kind !== 'official' || spec.level === 'senior') demand++;
-      if (spec.kind === 'tycoon') this.servingTycoonWealth -= wealthAbroadUsd[i] + incomeUsd[i];
+      if (spec.needsExit) demand += w;
+      if (spec.kind === 'tycoon') this.servingTycoonBusiness -= incomeUsd[i];
+      if (returnRate[g] > 0) this.scheduleReturn(i, tick, returnRate[g], ticks);
     }
     this.visaDemand = demand;
     if (attemptCount > 0) this.compactServing();
     sponsors.payClaimants(this.claimants, claimantCount, rng);
-    const { unitCount } = this.population;
-    for (let u = 0; u < unitCount; u++) {
-      this.unitDefected[u] += this.unitNew[u];
-      this.unitNew[u] = 0;
+  }
+
+  /**
+   * A defector goes back with monthly chance `rate`: the months until then are geometric, drawn
+   * once at defection, and the agent is queued for that tick (if within the horizon).
+   */
+  private scheduleReturn(i: number, tick: number, rate: number, ticks: number): void {
+    const months = rate >= 1 ? 1 : 1 + Math.floor(Math.log(this.returnRng.uniformOpen()) / Math.log1p(-rate));
+    const at = tick + months;
+    if (at >= ticks) return;
+    this.returnNext[i] = this.returnHead[at];
+    this.returnHead[at] = i;
+  }
+
+  /** Agents whose return falls on this tick serve again (and decide) from the next tick. */
+  private returnToService(tick: number): void {
+    let n = 0;
+    const { status, statusTick, group, unit } = this.population.agents;
+    for (let i = this.returnHead[tick]; i >= 0; i = this.returnNext[i]) {
+      if (status[i] !== DEFECTED) continue;
+      const g = group[i];
+      status[i] = SERVING;
+      statusTick[i] = tick;
+      this.serving[g]++;
+      this.returned[g]++;
+      this.unitOut[unit[i]] -= this.weight[g];
+      if (GROUPS[g].kind === 'tycoon') this.servingTycoonBusiness += this.population.agents.incomeUsd[i];
+      this.returning[n++] = i;
     }
+    if (n > 0) this.mergeIntoServing(n);
     this.updateCapacity();
+  }
+
+  /** Merge the `n` agents in `returning` into the serving list, keeping it in index order. */
+  private mergeIntoServing(n: number): void {
+    const back = this.returning.subarray(0, n).sort();
+    const serving = this.servingIndex;
+    const merged = this.attempts; // free between ticks
+    let a = 0, b = 0, m = 0;
+    while (a < this.servingCount || b < n) {
+      if (b >= n || (a < this.servingCount && serving[a] < back[b])) merged[m++] = serving[a++];
+      else merged[m++] = back[b++];
+    }
+    this.attempts = serving;
+    this.servingIndex = merged;
+    this.servingCount = m;
   }
 
   /** Drop agents who left this tick from the list of serving agents (keeps index order). */
@@ -312,75 +440,87 @@ export class DefectionModel {
     this.servingCount = n;
   }
 
-  private tycoonWealth(): number {
+  /** Serving people weighted by group. */
+  private weightedServing(groupWeights: Float64Array): number {
+    let total = 0;
+    for (let g = 0; g < GROUP_COUNT; g++) total += groupWeights[g] * this.serving[g] * this.weight[g];
+    return total;
+  }
+
+  /** Tycoons' regime-dependent business: the incomes of serving tycoons (not their wealth abroad). */
+  private tycoonBusiness(): number {
     const { agents, groupStart, groupSize } = this.population;
     let total = 0;
     GROUPS.forEach((spec, g) => {
       if (spec.kind !== 'tycoon') return;
       for (let i = groupStart[g]; i < groupStart[g] + groupSize[g]; i++) {
-        if (agents.status[i] === SERVING) total += agents.wealthAbroadUsd[i] + agents.incomeUsd[i];
+        if (agents.status[i] === SERVING) total += agents.incomeUsd[i] * this.weight[g];
       }
     });
     return total;
   }
 
   private updateCapacity(): void {
-    let military = 0;
-    let economic = 0;
-    for (let g = 0; g < GROUP_COUNT; g++) {
-      const spec = GROUPS[g];
-      if (spec.kind === 'soldier') military += spec.capacityWeight * this.serving[g];
-      if (spec.kind === 'official') economic += spec.capacityWeight * this.serving[g];
-    }
-    this.militaryCapacity = this.initialMilitary > 0 ? military / this.initialMilitary : 1;
-    const officials = this.initialEconomicOfficials > 0 ? economic / this.initialEconomicOfficials : 1;
-    const tycoons = this.initialTycoonWealth > 0 ? this.servingTycoonWealth / this.initialTycoonWealth : 1;
-    this.economicCapacity = 0.5 * officials + 0.5 * tycoons;
+    const share = this.params.regime.capacity.officialsShare;
+    this.militaryCapacity = this.initialMilitary > 0 ? this.weightedServing(this.militaryWeight) / this.initialMilitary : 1;
+    const officials = this.initialEconomicOfficials > 0 ? this.weightedServing(this.economicWeight) / this.initialEconomicOfficials : 1;
+    const tycoons = this.initialTycoonBusiness > 0 ? this.servingTycoonBusiness / this.initialTycoonBusiness : 1;
+    this.economicCapacity = share * officials + (1 - share) * tycoons;
   }
 
   // ------------------------------------------------------------------ record
   record(tick: number): void {
     const r = this.recorder;
-    const s = this.scale;
+    const w = this.weight;
     const { sponsors, regime } = this;
     r.column('tick')[tick] = tick;
     let defectedAll = 0;
     let capturedAll = 0;
+    let conscripts = 0;
     for (let g = 0; g < GROUP_COUNT; g++) {
-      defectedAll += this.defected[g];
-      capturedAll += this.captured[g];
-      this.cumulativeByKind[GROUP_KIND[g]][tick] += this.defected[g];
+      defectedAll += this.defected[g] * w[g];
+      capturedAll += this.captured[g] * w[g];
+      conscripts += this.enlisted[g] * w[g];
+      this.cumulativeByKind[GROUP_KIND[g]][tick] += this.defected[g] * w[g];
     }
     for (const rg of REPORT_GROUPS) {
-      let d = 0, n = 0, c = 0, v = 0;
+      let d = 0, n = 0, c = 0, v = 0, back = 0;
       for (const g of rg.members) {
-        d += this.defected[g];
-        n += this.newDefections[g];
-        c += this.captured[g];
-        v += this.serving[g];
+        d += this.defected[g] * w[g];
+        n += this.newDefections[g] * w[g];
+        c += this.captured[g] * w[g];
+        v += this.serving[g] * w[g];
+        back += this.returned[g] * w[g];
       }
-      r.column(`defected_${rg.name}`)[tick] = d * s;
-      r.column(`new_defections_${rg.name}`)[tick] = n * s;
-      r.column(`captured_${rg.name}`)[tick] = c * s;
-      r.column(`serving_${rg.name}`)[tick] = v * s;
+      r.column(`defected_${rg.name}`)[tick] = d;
+      r.column(`new_defections_${rg.name}`)[tick] = n;
+      r.column(`captured_${rg.name}`)[tick] = c;
+      r.column(`serving_${rg.name}`)[tick] = v;
+      if (rg.kind === 'official') r.column(`returned_${rg.name}`)[tick] = back;
+      if (rg.kind === 'soldier') r.column(`pardoned_${rg.name}`)[tick] = back;
+      if (HEADLINE_GROUPS.includes(rg.name)) r.column(`out_${rg.name}`)[tick] = d - back;
     }
-    r.column('defected_all')[tick] = defectedAll * s;
-    r.column('captured_all')[tick] = capturedAll * s;
+    r.column('defected_all')[tick] = defectedAll;
+    r.column('captured_all')[tick] = capturedAll;
+    r.column('conscripts')[tick] = conscripts;
     r.column('spend_usd')[tick] = sponsors.spendUsd;
     r.column('budget_left_usd')[tick] = sponsors.budgetLeftUsd;
-    r.column('cost_per_defection_usd')[tick] = defectedAll > 0 ? sponsors.spendUsd / (defectedAll * s) : 0;
-    r.column('paid_defections')[tick] = sponsors.paidAgents * s;
-    r.column('sanctioned')[tick] = sponsors.sanctionedAgents * s;
-    r.column('sanctioned_defected')[tick] = this.sanctionedDefectedAgents * s;
-    r.column('sanctioned_serving')[tick] = sponsors.sanctionedServing() * s;
+    r.column('cost_per_defection_usd')[tick] = defectedAll > 0 ? sponsors.spendUsd / defectedAll : 0;
+    r.column('paid_defections')[tick] = sponsors.paidPeople;
+    r.column('sanctioned')[tick] = sponsors.sanctionedPeople;
+    r.column('sanctioned_soldier')[tick] = sponsors.sanctionedByKind[KIND_INDEX.soldier];
+    r.column('sanctioned_official')[tick] = sponsors.sanctionedByKind[KIND_INDEX.official];
+    r.column('sanctioned_tycoon')[tick] = sponsors.sanctionedByKind[KIND_INDEX.tycoon];
+    r.column('sanctioned_defected')[tick] = this.sanctionedDefectedPeople;
+    r.column('sanctioned_serving')[tick] = sponsors.sanctionedServing();
     r.column('family_restricted_share')[tick] = regime.restrictionShare;
     r.column('capture_probability')[tick] = regime.capture[KIND_INDEX.soldier];
     r.column('capture_probability_official')[tick] = regime.capture[KIND_INDEX.official];
     r.column('crackdown_soldier')[tick] = regime.crackdown[KIND_INDEX.soldier];
     r.column('crackdown_official')[tick] = regime.crackdown[KIND_INDEX.official];
-    r.column('reprisals')[tick] = this.reprisalAgents * s;
+    r.column('reprisals')[tick] = this.reprisalPeople;
     r.column('visas_used')[tick] = sponsors.visasUsed;
-    r.column('families_extracted')[tick] = sponsors.extractedFamilies * s;
+    r.column('families_extracted')[tick] = sponsors.extractedFamilies;
     r.column('safety_soldier')[tick] = sponsors.safety[KIND_INDEX.soldier];
     r.column('military_capacity')[tick] = this.militaryCapacity;
     r.column('economic_capacity')[tick] = this.economicCapacity;
@@ -393,7 +533,7 @@ function stayConstant(params: Parameters, g: number): number {
   const spec = GROUPS[g];
   if (spec.kind === 'tycoon') return s.tycoon;
   if (spec.kind === 'soldier') {
-    const level = spec.level === 'enlisted' ? 'Enlisted' : spec.level === 'nco' ? 'Nco' : 'Officer';
+    const level = spec.level === 'enlisted' || spec.level === 'conscript' ? 'Enlisted' : spec.level === 'nco' ? 'Nco' : 'Officer';
     return s[`${spec.branch as 'army' | 'police'}${level}`];
   }
   const tier = spec.level === 'junior' ? s.officialJunior : spec.level === 'mid' ? s.officialMid : s.officialSenior;

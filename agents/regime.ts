@@ -1,9 +1,12 @@
 /**
- * The regime (the junta): the coup's legitimacy shock, and a crackdown for soldiers and one for
- * officials that builds once lagged cumulative defections pass a threshold. The soldiers'
- * crackdown restricts more of their families and catches more deserters; the officials'
- * (dismissal, eviction, arrests) catches more strikers; both add a deterrence to staying.
- * The regime acts once per tick, after the sponsors and before the individuals.
+ * The regime (the junta): the coup's legitimacy shock, a crackdown for soldiers and one for
+ * officials, and the revenue its people lose to sanctions. The crackdown either builds once
+ * lagged cumulative defections pass a threshold (`regime.crackdown.mode: feedback`) or comes as
+ * a dated policy change (`scheduled`). The soldiers' crackdown restricts more of their families
+ * and catches more deserters; the officials' (dismissal, eviction, arrests) catches more
+ * strikers; both add a deterrence to staying. The regime acts once per tick, after the sponsors
+ * and before the individuals. Conscription, returns and pardons are its acts too; the model
+ * carries them out on the agents (agents/model.ts).
  */
 import { GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS } from './groups.js';
 import type { Parameters } from './params.js';
@@ -23,21 +26,24 @@ export class Regime {
   readonly capture = new Float64Array(KINDS.length);
   /** Share of serving soldiers' families under restriction. */
   restrictionShare: number;
-  /** Agents of each kind at tick 0. */
-  private readonly stock = new Float64Array(KINDS.length);
+  /** Utility of leaving that sanctions' cost to the regime's revenue adds, for every serving agent. */
+  revenuePressure = 0;
 
-  constructor(private readonly params: Parameters, groupSize: Int32Array) {
+  constructor(private readonly params: Parameters) {
     this.restrictionShare = params.regime.familyRestriction.initialShare;
-    for (let g = 0; g < GROUP_COUNT; g++) this.stock[GROUP_KIND[g]] += groupSize[g];
   }
 
-  /** `cumulative[kind][t]`: cumulative defections (agents) of each kind at the end of tick t. */
-  act(tick: number, cumulative: readonly Float64Array[]): void {
-    const { regime } = this.params;
+  /**
+   * `cumulative[kind][t]`: cumulative defections (people) of each kind at the end of tick t;
+   * `stock[kind]`: the people of each kind who have served (tick-0 stock plus conscripts so far);
+   * `designated`: people designated by sanctions so far.
+   */
+  act(tick: number, cumulative: readonly Float64Array[], stock: Float64Array, designated: number): void {
+    const { regime, sanctions } = this.params;
     this.shock = Math.pow(0.5, tick / regime.shockHalfLifeTicks);
     const crack = this.crackdown;
-    crack[KIND_INDEX.soldier] = this.crackdownLevel(KIND_INDEX.soldier, tick, regime.crackdown.soldier, cumulative);
-    crack[KIND_INDEX.official] = this.crackdownLevel(KIND_INDEX.official, tick, regime.crackdown.official, cumulative);
+    crack[KIND_INDEX.soldier] = this.crackdownLevel(KIND_INDEX.soldier, tick, regime.crackdown.soldier, regime.crackdown.scheduledTick, cumulative, stock);
+    crack[KIND_INDEX.official] = this.crackdownLevel(KIND_INDEX.official, tick, regime.crackdown.official, regime.crackdown.official.scheduledTick, cumulative, stock);
     crack[KIND_INDEX.tycoon] = 0;
     const fr = regime.familyRestriction;
     this.restrictionShare = fr.initialShare + (fr.ceilingShare - fr.initialShare) * crack[KIND_INDEX.soldier];
@@ -45,6 +51,7 @@ export class Regime {
     this.capture[KIND_INDEX.soldier] = cap.soldierBase + (cap.soldierMax - cap.soldierBase) * crack[KIND_INDEX.soldier];
     this.capture[KIND_INDEX.official] = cap.officialBase + (cap.officialMax - cap.officialBase) * crack[KIND_INDEX.official];
     this.capture[KIND_INDEX.tycoon] = cap.tycoon;
+    this.revenuePressure = sanctions.revenueEffect * (designated / 100);
   }
 
   /** Utility of staying the crackdown adds for group g: unit controls for soldiers, dismissal and eviction for strikers. */
@@ -58,12 +65,27 @@ export class Regime {
     return weight * this.crackdown[KIND_INDEX.official];
   }
 
-  /** Crackdown in [0,1]: 1 − exp(−(lagged cumulative share − threshold) / ramp) once past the threshold. */
-  private crackdownLevel(kind: number, tick: number, c: CrackdownSettings, cumulative: readonly Float64Array[]): number {
-    if (!this.params.regime.crackdown.feedback) return 0;
+  /**
+   * Crackdown in [0,1]. feedback: 1 − exp(−(lagged cumulative share − threshold) / ramp) once past
+   * the threshold; scheduled: 1 from the scheduled tick on, whatever the defections.
+   */
+  private crackdownLevel(
+    kind: number, tick: number, c: CrackdownSettings, scheduledTick: number,
+    cumulative: readonly Float64Array[], stock: Float64Array,
+  ): number {
+    const { crackdown } = this.params.regime;
+    if (!crackdown.enabled) return 0;
+    if (crackdown.mode === 'scheduled') return tick >= scheduledTick ? 1 : 0;
     const at = tick - 1 - c.lagTicks;
-    if (at < 0 || this.stock[kind] === 0) return 0;
-    const excess = cumulative[kind][at] / this.stock[kind] - c.thresholdShare;
+    if (at < 0 || stock[kind] === 0) return 0;
+    const excess = cumulative[kind][at] / stock[kind] - c.thresholdShare;
     return excess <= 0 ? 0 : 1 - Math.exp(-excess / Math.max(c.rampShare, 1e-9));
   }
+}
+
+/** The tick-0 stock of each kind, in people, from agents per group and the people each stands for. */
+export function stockByKind(initialAgents: Int32Array, groupWeight: Float64Array): Float64Array {
+  const stock = new Float64Array(KINDS.length);
+  for (let g = 0; g < GROUP_COUNT; g++) stock[GROUP_KIND[g]] += initialAgents[g] * groupWeight[g];
+  return stock;
 }

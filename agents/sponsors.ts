@@ -2,33 +2,45 @@
  * The sponsors — the opposition government and foreign governments, one actor: the budget and the
  * payout schedule, outreach, resettlement places (safety), sanctions tranches with or without an
  * off-ramp, and safe houses that move families out. They act once per tick, before the
- * individuals, from the end-of-(t-1) state.
+ * individuals, from the end-of-(t-1) state. Every amount and count here is in people (an agent
+ * of group g stands for `groupWeight[g]` people), never in agents.
  */
 import type { RandomStream } from '../engine/rng.js';
-import { GROUPS, GROUP_COUNT, KINDS } from './groups.js';
+import { GROUPS, GROUP_COUNT, GROUP_KIND, KINDS, KIND_INDEX } from './groups.js';
 import type { Parameters } from './params.js';
 import { EXTRACTED, FAMILY_IN_COUNTRY, HAS_ASSETS, PAID, SANCTIONED, SERVING, type Population } from './population.js';
+
+/** The roles sanctions tranches designate, in the order a tranche fills them. */
+const ROLES = ['officer', 'senior', 'tycoon'] as const;
 
 export class Sponsors {
   budgetLeftUsd: number;
   spendUsd = 0;
-  /** Agents paid so far (reported × scale). */
-  paidAgents = 0;
-  /** Agents designated so far. */
-  sanctionedAgents = 0;
+  /** People paid so far. */
+  paidPeople = 0;
+  /** People designated so far, and by kind (soldier, official, tycoon). */
+  sanctionedPeople = 0;
+  readonly sanctionedByKind = new Float64Array(KINDS.length);
+  /** Families moved out so far. */
   extractedFamilies = 0;
   /** Resettlement places used this tick (people). */
   visasUsed = 0;
-  /** This tick's standing offer to each group (0: no offer, or the budget cannot pay one claimant). */
+  /** This tick's money offer to each group (0: no offer, or the budget cannot pay one claimant). */
   readonly payoutUsd = new Float64Array(GROUP_COUNT);
   readonly assetBonusUsd = new Float64Array(GROUP_COUNT);
+  /**
+   * Whether the sponsors make the group an offer this tick: money, or a safe way out
+   * (resettlement places or safe houses) for the groups whose defectors must leave the country.
+   */
+  readonly offerStands = new Uint8Array(GROUP_COUNT);
   /** Cumulative outreach hazard by group: an agent is reached once it passes the agent's threshold. */
   readonly reachHazard = new Float64Array(GROUP_COUNT);
-  /** Chance a defector of each kind ends up safe this tick. */
+  /** Chance a reached defector of each kind ends up safe this tick (an unreached one knows only the base). */
   readonly safety = new Float64Array(KINDS.length);
-  private readonly sanctionCandidates: Int32Array;
-  private sanctionCursor = 0;
-  private trancheCarry = 0;
+  /** Designation candidates of each role, most senior and wealthy first. */
+  private readonly candidates: Int32Array[];
+  private readonly cursor = new Int32Array(ROLES.length);
+  private readonly trancheCarry = new Float64Array(ROLES.length);
   private extractionCarry = 0;
 
   constructor(
@@ -37,30 +49,32 @@ export class Sponsors {
     private readonly rng: RandomStream,
   ) {
     this.budgetLeftUsd = params.sponsors.budgetUsd;
-    this.sanctionCandidates = this.rankSanctionCandidates();
+    this.candidates = ROLES.map((role) => this.rankCandidates(role));
   }
 
-  private get scale(): number {
-    return this.params.population.scale;
-  }
-
-  /** `visaDemand`: last tick's defectors (agents) who need a way out. */
-  act(tick: number, visaDemand: number): void {
+  /**
+   * `visaDemand`: last tick's defectors (people) who need a way out; `restrictedShare`: last
+   * tick's share of soldiers' families under restriction (the families safe houses can move).
+   */
+  act(tick: number, visaDemand: number, restrictedShare: number): void {
     const { sponsors, sanctions } = this.params;
+    const weight = this.population.groupWeight;
     if (tick > 0) this.budgetLeftUsd += sponsors.monthlyFundingUsd;
     const offersOn = tick >= sponsors.startTick;
+    const safeWayOut = offersOn && (sponsors.visasPerMonth > 0 || sponsors.extraction.capacityPerMonth > 0);
     for (let g = 0; g < GROUP_COUNT; g++) {
       const spec = GROUPS[g];
       if (offersOn) this.reachHazard[g] += -Math.log1p(-Math.min(sponsors.outreach[spec.kind], 0.999999));
       const offer = offersOn ? this.payoutFor(g) : 0;
-      // An offer stands only while the budget can pay at least one claimant of the group.
-      this.payoutUsd[g] = offer > 0 && this.budgetLeftUsd >= offer * this.scale ? offer : 0;
+      // A money offer stands only while the budget can pay at least one claimant of the group.
+      this.payoutUsd[g] = offer > 0 && this.budgetLeftUsd >= offer * weight[g] ? offer : 0;
       this.assetBonusUsd[g] = sponsors.payout.assetBonusUsd[spec.kind];
+      this.offerStands[g] = this.payoutUsd[g] > 0 || (safeWayOut && spec.needsExit) ? 1 : 0;
     }
     // Safety: a defector is resettled safely with a visa; visas are shared by last tick's demand.
-    const visas = sponsors.visasPerMonth;
-    const coverage = visas > 0 ? Math.min(1, visas / Math.max(1, visaDemand * this.scale)) : 0;
-    this.visasUsed = Math.min(visas, visaDemand * this.scale);
+    const visas = offersOn ? sponsors.visasPerMonth : 0;
+    const coverage = visas > 0 ? Math.min(1, visas / Math.max(1, visaDemand)) : 0;
+    this.visasUsed = Math.min(visas, visaDemand);
     KINDS.forEach((kind, k) => {
       const base = sponsors.safety[kind];
       this.safety[k] = base + (sponsors.safety.resettled - base) * coverage;
@@ -68,16 +82,16 @@ export class Sponsors {
     if (sanctions.enabled && tick >= sanctions.firstTick && (tick - sanctions.firstTick) % sanctions.periodTicks === 0) {
       this.designateTranche(tick);
     }
-    if (sponsors.extraction.capacityPerMonth > 0 && offersOn) this.extractFamilies();
+    if (sponsors.extraction.capacityPerMonth > 0 && offersOn) this.extractFamilies(restrictedShare);
   }
 
-  /** Whether agent i has learnt of the offer. */
+  /** Whether agent i has learnt of the sponsors' offer. */
   reached(i: number): boolean {
     const { reachThreshold, group } = this.population.agents;
     return reachThreshold[i] <= this.reachHazard[group[i]];
   }
 
-  /** The payout (and asset bonus) a reached claimant of group g gets this tick. */
+  /** The payout (and asset bonus) per person a reached claimant of group g gets this tick. */
   offerTo(i: number, g: number): number {
     return this.payoutUsd[g] + (this.population.agents.flags[i] & HAS_ASSETS ? this.assetBonusUsd[g] : 0);
   }
@@ -86,7 +100,8 @@ export class Sponsors {
     const pay = this.params.sponsors.payout;
     const spec = GROUPS[g];
     switch (spec.level) {
-      case 'enlisted': return pay.soldierUsd;
+      case 'enlisted':
+      case 'conscript': return pay.soldierUsd;
       case 'nco': return pay.ncoUsd;
       case 'officer': return pay.officerUsd;
       case 'tycoon': return pay.tycoonUsd;
@@ -99,30 +114,35 @@ export class Sponsors {
 
   /**
    * This tick's successful claimants are paid in a random order (not by index) while the budget
-   * lasts; the shuffle draws from `rng`.
+   * lasts; the shuffle draws from `rng`. An agent's claim is its payout times the people it stands for.
    */
   payClaimants(claimants: Int32Array, count: number, rng: RandomStream): void {
     if (count === 0) return;
     const { flags, group } = this.population.agents;
+    const weight = this.population.groupWeight;
     rng.shuffle(claimants, count);
     for (let k = 0; k < count; k++) {
       const i = claimants[k];
-      const amount = this.offerTo(i, group[i]) * this.scale;
+      const g = group[i];
+      const amount = this.offerTo(i, g) * weight[g];
       if (amount > this.budgetLeftUsd) continue;
       this.budgetLeftUsd -= amount;
       this.spendUsd += amount;
-      this.paidAgents++;
+      this.paidPeople += weight[g];
       flags[i] |= PAID;
     }
   }
 
-  /** Most senior and wealthy first: officers, senior officials and tycoons by total wealth. */
-  private rankSanctionCandidates(): Int32Array {
+  /**
+   * Candidates of one role — officers (army and police), senior officials, or tycoons — ranked
+   * by seniority as the lists do: by total wealth (abroad plus in the country), the richest first.
+   */
+  private rankCandidates(role: (typeof ROLES)[number]): Int32Array {
     const { agents, groupStart, groupSize } = this.population;
     const list: number[] = [];
     const wealth = new Map<number, number>();
     GROUPS.forEach((spec, g) => {
-      if (spec.level !== 'officer' && spec.level !== 'senior' && spec.kind !== 'tycoon') return;
+      if (spec.level !== role) return;
       const years = this.params.traits.wealthInCountryYears[spec.kind];
       for (let i = groupStart[g]; i < groupStart[g] + groupSize[g]; i++) {
         list.push(i);
@@ -133,63 +153,95 @@ export class Sponsors {
     return Int32Array.from(list);
   }
 
-  /** The next `trancheSize` people (in agents, with the fraction carried) still serving are listed. */
+  /**
+   * A tranche of `trancheSize` people: `officerShare` of it names officers, `seniorOfficialShare`
+   * senior officials and the rest tycoons, each the next still serving in their role's ranking
+   * (fractions carried to the next tranche, per role). Candidates are small groups (one agent per
+   * person), so designations are never lumped.
+   */
   private designateTranche(tick: number): void {
     const { sanctions, decision } = this.params;
-    const want = sanctions.trancheSize / this.scale + this.trancheCarry;
-    let n = Math.floor(want);
-    this.trancheCarry = want - n;
+    const { officerShare, seniorOfficialShare } = sanctions.designation;
+    const shares = [officerShare, seniorOfficialShare, Math.max(0, 1 - officerShare - seniorOfficialShare)];
     const { agents } = this.population;
-    const candidates = this.sanctionCandidates;
-    while (n > 0 && this.sanctionCursor < candidates.length) {
-      const i = candidates[this.sanctionCursor++];
-      if (agents.status[i] !== SERVING) continue;
-      agents.flags[i] |= SANCTIONED;
-      agents.sanctionedTick[i] = tick;
-      // Listed with no off-ramp: nowhere to go, so staying is worth more (bLocked).
-      if (!sanctions.offRamp) agents.stayUtility[i] += decision.lockedWeight;
-      this.sanctionedAgents++;
-      n--;
+    const weight = this.population.groupWeight;
+    for (let r = 0; r < ROLES.length; r++) {
+      const want = sanctions.trancheSize * shares[r] + this.trancheCarry[r];
+      let n = Math.floor(want + 1e-9);
+      this.trancheCarry[r] = Math.max(0, want - n);
+      const list = this.candidates[r];
+      while (n > 0 && this.cursor[r] < list.length) {
+        const i = list[this.cursor[r]++];
+        if (agents.status[i] !== SERVING) continue;
+        agents.flags[i] |= SANCTIONED;
+        agents.sanctionedTick[i] = tick;
+        // Listed with no off-ramp: nowhere to go, so staying is worth more (bLocked).
+        if (!sanctions.offRamp) agents.stayUtility[i] += decision.lockedWeight;
+        const w = weight[agents.group[i]];
+        this.sanctionedPeople += w;
+        this.sanctionedByKind[GROUP_KIND[agents.group[i]]] += w;
+        n -= w;
+      }
     }
   }
 
-  /** Listed agents still serving. */
+  /** Listed people still serving. */
   sanctionedServing(): number {
-    const { agents } = this.population;
+    const { agents, groupWeight } = this.population;
     let n = 0;
-    for (let k = 0; k < this.sanctionCursor; k++) {
-      const i = this.sanctionCandidates[k];
-      if ((agents.flags[i] & SANCTIONED) && agents.status[i] === SERVING) n++;
+    for (let r = 0; r < ROLES.length; r++) {
+      const list = this.candidates[r];
+      for (let k = 0; k < this.cursor[r]; k++) {
+        const i = list[k];
+        if ((agents.flags[i] & SANCTIONED) && agents.status[i] === SERVING) n += groupWeight[agents.group[i]];
+      }
     }
     return n;
   }
 
   /**
-   * Safe houses move out the families of serving agents reached by an offer, up to the monthly
-   * capacity. Eligible agents are taken with equal chance (a random start and a thinning), not by
-   * index, from the end-of-(t-1) state.
+   * Safe houses move out families held under restriction (the regime restricts soldiers'
+   * families only) of serving agents who have been reached and whose group has a standing offer,
+   * up to the monthly capacity in families. The reached soldier is how the family is found and
+   * contacted. Eligible agents are taken with equal chance (a random start and a thinning), not
+   * by index, from the end-of-(t-1) state.
    */
-  private extractFamilies(): void {
-    const { agents, size } = this.population;
-    const { status, flags, reachThreshold, group } = agents;
-    const hazard = this.reachHazard;
-    const eligible = (i: number) =>
-      status[i] === SERVING && (flags[i] & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY && reachThreshold[i] <= hazard[group[i]];
-    let count = 0;
-    for (let i = 0; i < size; i++) if (eligible(i)) count++;
-    if (count === 0) return;
-    const want = this.params.sponsors.extraction.capacityPerMonth / this.scale + this.extractionCarry;
-    let capacity = Math.floor(want);
-    this.extractionCarry = want - capacity;
-    const chance = Math.min(1, capacity / count);
-    const start = this.rng.int(size);
-    for (let k = 0; k < size && capacity > 0; k++) {
-      const i = start + k < size ? start + k : start + k - size;
-      if (eligible(i) && (chance >= 1 || this.rng.uniform() < chance)) {
+  private extractFamilies(restrictedShare: number): void {
+    const { agents, groupStart, groupSize, groupWeight } = this.population;
+    const { status, flags, reachThreshold, familyRank } = agents;
+    const soldierGroups: number[] = [];
+    for (let g = 0; g < GROUP_COUNT; g++) if (GROUP_KIND[g] === KIND_INDEX.soldier && this.offerStands[g]) soldierGroups.push(g);
+    if (soldierGroups.length === 0) return;
+    const eligible = (i: number, g: number) =>
+      status[i] === SERVING && (flags[i] & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY &&
+      familyRank[i] < restrictedShare && reachThreshold[i] <= this.reachHazard[g];
+    let eligiblePeople = 0;
+    for (const g of soldierGroups) {
+      for (let i = groupStart[g]; i < groupStart[g] + groupSize[g]; i++) if (eligible(i, g)) eligiblePeople += groupWeight[g];
+    }
+    if (eligiblePeople === 0) return;
+    let capacity = this.params.sponsors.extraction.capacityPerMonth + this.extractionCarry;
+    const chance = Math.min(1, capacity / eligiblePeople);
+    // Visit the eligible groups' agents as one ring, from a random start.
+    let total = 0;
+    for (const g of soldierGroups) total += groupSize[g];
+    const start = this.rng.int(total);
+    for (let k = 0; k < total; k++) {
+      let at = start + k < total ? start + k : start + k - total;
+      let gi = 0;
+      while (at >= groupSize[soldierGroups[gi]]) at -= groupSize[soldierGroups[gi++]];
+      const g = soldierGroups[gi];
+      const i = groupStart[g] + at;
+      const w = groupWeight[g];
+      if (capacity < 1) break;
+      if (capacity < w) continue;
+      if (eligible(i, g) && (chance >= 1 || this.rng.uniform() < chance)) {
         flags[i] |= EXTRACTED;
-        capacity--;
-        this.extractedFamilies++;
+        capacity -= w;
+        this.extractedFamilies += w;
       }
     }
+    // Unused places carry over only as a fraction of one agent's family lump.
+    this.extractionCarry = Math.min(capacity, Math.max(...soldierGroups.map((g) => groupWeight[g])));
   }
 }

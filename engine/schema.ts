@@ -80,8 +80,8 @@ export function count(value: number, doc: string, source?: string): NumberSpec {
 export function bool(value: boolean, doc: string, source?: string): BooleanSpec {
   return { type: 'boolean', default: value, unit: 'true/false', doc, source };
 }
-export function choice(values: readonly string[], value: string, doc: string): ChoiceSpec {
-  return { type: 'choice', values, default: value, unit: 'name', doc };
+export function choice(values: readonly string[], value: string, doc: string, source?: string): ChoiceSpec {
+  return { type: 'choice', values, default: value, unit: 'name', doc, source };
 }
 
 export function isSpec(node: ParamSpec | SchemaTree): node is ParamSpec {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError, inputError } from '../engine/errors.js';
 import { applyOverrides, flattenOverrides, parseAssignment } from '../engine/schema.js';
-import { defaultParameters, PARAMETER_SCHEMA, type Parameters } from '../agents/params.js';
+import { defaultParameters, parameterRelationProblem, PARAMETER_SCHEMA, type Parameters } from '../agents/params.js';
 import { findScenario, SCENARIO_NAMES } from '../agents/scenarios.js';
 
 export type Overrides = Map<string, unknown>;
@@ -17,10 +17,21 @@ export function scenarioOverrides(name: string, key = 'scenario'): Overrides {
   return new Map(Object.entries(scenario.set));
 }
 
-/** Parameters for a scenario with further override layers applied in order. */
+/**
+ * Parameters for a scenario with further override layers applied in order, every value checked
+ * against the schema and the relations between values checked at the end (a value any layer
+ * gave explicitly, such as a tick beyond the horizon, is refused; defaults never are).
+ */
 export function resolveParameters(scenario: string, ...layers: Overrides[]): Parameters {
-  let params = applyOverrides(PARAMETER_SCHEMA, defaultParameters(), scenarioOverrides(scenario));
-  for (const layer of layers) params = applyOverrides(PARAMETER_SCHEMA, params, layer);
+  const scenarioLayer = scenarioOverrides(scenario);
+  let params = applyOverrides(PARAMETER_SCHEMA, defaultParameters(), scenarioLayer);
+  const explicit = new Set(scenarioLayer.keys());
+  for (const layer of layers) {
+    params = applyOverrides(PARAMETER_SCHEMA, params, layer);
+    for (const key of layer.keys()) explicit.add(key);
+  }
+  const problem = parameterRelationProblem(params, explicit);
+  if (problem) throw new InputError(problem);
   return params;
 }
 

@@ -5,7 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import { compareWithRecord, type CalibrationResult } from '../agents/calibration.js';
 import { DefectionModel, MODEL_VERSION } from '../agents/model.js';
-import type { Parameters } from '../agents/params.js';
+import { GROUPS } from '../agents/groups.js';
+import { parameterRelationProblem, type Parameters } from '../agents/params.js';
+import { peopleByGroup } from '../agents/population.js';
+import { InputError } from '../engine/errors.js';
 
 export interface RunResult {
   readonly modelVersion: string;
@@ -20,6 +23,8 @@ export interface RunResult {
 }
 
 export interface RunSummary {
+  /** How the population was represented: for each group, its people, its agents and the people per agent. */
+  population: { scale: number; groups: Record<string, { people: number; agents: number; weight: number }> };
   final: Record<string, number>;
   atTargetTicks: Record<string, Record<string, number>>;
   costPerDefectionUsd: number;
@@ -32,8 +37,11 @@ export interface SimulateOptions {
 }
 
 export function simulate(params: Parameters, seed: number, options: SimulateOptions = {}): RunResult {
+  const problem = parameterRelationProblem(params);
+  if (problem) throw new InputError(problem);
   const t0 = performance.now();
   const model = new DefectionModel(params, seed);
+  const population = populationSummary(params, model);
   const t1 = performance.now();
   const ticks = params.time.ticks;
   let recorder;
@@ -69,6 +77,15 @@ export function simulate(params: Parameters, seed: number, options: SimulateOpti
     captured_all: final.captured_all,
     sanctioned: final.sanctioned,
     sanctioned_defected: final.sanctioned_defected,
+    sanctioned_soldier: final.sanctioned_soldier,
+    sanctioned_official: final.sanctioned_official,
+    sanctioned_tycoon: final.sanctioned_tycoon,
+    out_official: final.out_official,
+    returned_official: final.returned_official,
+    pardoned_army: final.pardoned_army,
+    pardoned_police: final.pardoned_police,
+    conscripts: final.conscripts,
+    defected_army_conscript: final.defected_army_conscript,
     reprisals: final.reprisals,
     spend_usd: spend,
     budget_left_usd: final.budget_left_usd,
@@ -90,9 +107,20 @@ export function simulate(params: Parameters, seed: number, options: SimulateOpti
     columns,
     units: recorder.units,
     data,
-    summary: { final, atTargetTicks, costPerDefectionUsd: final.cost_per_defection_usd, metrics, calibration },
+    summary: { population, final, atTargetTicks, costPerDefectionUsd: final.cost_per_defection_usd, metrics, calibration },
     timing: { setupSeconds: (t1 - t0) / 1000, loopSeconds: (t2 - t1) / 1000, agentSteps: model.agentSteps },
   };
+}
+
+/** People, agents and people per agent of every group (conscripts: the intake over the horizon). */
+function populationSummary(params: Parameters, model: DefectionModel): RunSummary['population'] {
+  const people = peopleByGroup(params.population);
+  const { groupSize, groupWeight } = model.population;
+  const groups: RunSummary['population']['groups'] = {};
+  GROUPS.forEach((g, i) => {
+    groups[g.name] = { people: people[i] > 0 ? people[i] : groupSize[i] * groupWeight[i], agents: groupSize[i], weight: groupWeight[i] };
+  });
+  return { scale: params.population.scale, groups };
 }
 
 /** A number as it appears in every CSV: shortest round-trip form; non-finite values are empty cells. */

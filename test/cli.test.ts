@@ -78,11 +78,13 @@ describe('defsim run', () => {
       'tick', 'spend_usd', 'budget_left_usd', 'cost_per_defection_usd', 'defected_all', 'sanctioned', 'sanctioned_serving',
       'sanctioned_defected', 'family_restricted_share', 'capture_probability', 'capture_probability_official', 'reprisals',
       'visas_used', 'families_extracted', 'safety_soldier', 'military_capacity', 'economic_capacity',
+      'sanctioned_soldier', 'sanctioned_official', 'sanctioned_tycoon', 'conscripts', 'out_army', 'out_police', 'out_official', 'out_tycoon',
     ];
-    const groups = ['army', 'police', 'official', 'tycoon', 'army_enlisted', 'army_nco', 'army_officer', 'police_enlisted', 'police_nco',
+    const groups = ['army', 'police', 'official', 'tycoon', 'army_enlisted', 'army_nco', 'army_officer', 'army_conscript', 'police_enlisted', 'police_nco',
       'police_officer', 'official_junior', 'official_mid', 'official_senior', 'official_administrative', 'official_economic', 'official_security'];
     expect(REPORT_GROUPS.map((g) => g.name).sort()).toEqual([...groups].sort());
     for (const g of groups) for (const m of ['defected', 'new_defections', 'captured', 'serving']) documented.push(`${m}_${g}`);
+    for (const g of groups) if (g !== 'tycoon') documented.push(`${g.startsWith('official') ? 'returned' : 'pardoned'}_${g}`);
     for (const c of documented) expect(header, c).toContain(c);
     expect(new Set(header).size).toBe(header.length);
     expect(header[0]).toBe('tick');
@@ -103,6 +105,9 @@ describe('defsim run', () => {
     expect(summary.calibration.length).toBeGreaterThan(0);
     expect(summary.final.defected_army).toBe(Number(lines[48].split(',')[header.indexOf('defected_army')]));
     expect(typeof summary.metrics.defected_all).toBe('number');
+    // The weight each group got (people per agent): one per person at scale 1.
+    expect(summary.population.scale).toBe(1);
+    expect(summary.population.groups.army_enlisted).toEqual({ people: 120000, agents: 120000, weight: 1 });
 
     // manifest.json: the sha256 of each file matches; fully resolved parameters.
     const manifest = readJson(join(out, 'manifest.json'));
@@ -227,6 +232,18 @@ describe('bad input: exit 2, one message naming the key path, the value and what
     { name: 'share below 0', args: set('regime.familyRestriction.initialShare=-0.2'), says: ["'regime.familyRestriction.initialShare'", '-0.2', 'in [0, 1]'] },
     { name: 'non-integer count', args: set('sanctions.trancheSize=2.5'), says: ["'sanctions.trancheSize'", '2.5', 'an integer >= 0'] },
     { name: 'non-integer count in JSON', args: config('count.json', '{"sponsors": {"visasPerMonth": 10.5}}'), says: ["'sponsors.visasPerMonth'", '10.5', 'an integer >= 0'] },
+    { name: 'crackdown mode outside the two stories', args: set('regime.crackdown.mode=random'), says: ["'regime.crackdown.mode'", '"random"', 'one of feedback, scheduled'] },
+    { name: 'scheduled crackdown beyond the horizon', args: () => ['--set', 'regime.crackdown.mode=scheduled', '--set', 'regime.crackdown.scheduledTick=60'], says: ["'regime.crackdown.scheduledTick'", '60', 'an integer in [0, 47]'] },
+    { name: 'scheduled crackdown of officials beyond a shorter horizon', args: () => ['--ticks', '3', '--set', 'regime.crackdown.mode=scheduled', '--set', 'regime.crackdown.scheduledTick=2'], says: ["'regime.crackdown.official.scheduledTick'", '4', 'an integer in [0, 2]'] },
+    { name: 'conscription start beyond the horizon', args: set('regime.conscription.startTick=48'), says: ["'regime.conscription.startTick'", '48', 'an integer in [0, 47]'] },
+    { name: 'conscription start beyond a shorter horizon', args: () => ['--ticks', '24', '--set', 'regime.conscription.startTick=36'], says: ["'regime.conscription.startTick'", '36', 'an integer in [0, 23]'] },
+    { name: 'negative return rate', args: set('regime.returns.strikerRate=-0.01'), says: ["'regime.returns.strikerRate'", '-0.01', 'in [0, 1]'] },
+    { name: 'pardon rate above 1', args: set('regime.returns.deserterPardonRate=2'), says: ["'regime.returns.deserterPardonRate'", '2', 'in [0, 1]'] },
+    { name: 'negative revenue effect', args: set('sanctions.revenueEffect=-1'), says: ["'sanctions.revenueEffect'", '-1', 'in [0, 100]'] },
+    { name: 'designation share outside [0,1]', args: set('sanctions.designation.officerShare=1.2'), says: ["'sanctions.designation.officerShare'", '1.2', 'in [0, 1]'] },
+    { name: 'designation shares summing above 1', args: () => ['--set', 'sanctions.designation.officerShare=0.8', '--set', 'sanctions.designation.seniorOfficialShare=0.5'], says: ["'sanctions.designation.seniorOfficialShare'", '0.5', 'officerShare + seniorOfficialShare <= 1'] },
+    { name: 'capacity split outside [0,1]', args: set('regime.capacity.officialsShare=1.5'), says: ["'regime.capacity.officialsShare'", '1.5', 'in [0, 1]'] },
+    { name: 'negative conscript intake', args: set('regime.conscription.monthlyIntake=-5000'), says: ["'regime.conscription.monthlyIntake'", '-5000', 'an integer >= 0'] },
     { name: 'malformed YAML', args: config('broken.yaml', 'sponsors:\n  budgetUsd: [1, 2\n'), says: [/malformed YAML/, 'broken.yaml', /line \d+/] },
     { name: 'malformed JSON', args: config('broken.json', '{"sponsors": {"budgetUsd": 1,}'), says: [/malformed JSON/, 'broken.json'] },
     { name: 'config that is not a mapping', args: config('list.yaml', '- 1\n- 2\n'), says: ['list.yaml', '[1,2]', 'a mapping of parameter names to values'] },

@@ -5,7 +5,7 @@
 import { GROUPS, type Group } from '../agents/groups.js';
 import { DefectionModel } from '../agents/model.js';
 import type { Parameters } from '../agents/params.js';
-import { DEFECTED, HAS_ASSETS } from '../agents/population.js';
+import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/population.js';
 import { resolveParameters } from '../runners/parameters.js';
 import { simulate, type RunResult } from '../runners/simulate.js';
 
@@ -33,6 +33,13 @@ export function column(result: Pick<RunResult, 'columns' | 'data'>, name: string
   const i = result.columns.indexOf(name);
   if (i < 0) throw new Error(`no series column '${name}'`);
   return Array.from(result.data[i]);
+}
+
+/** People of a report group back in service (strikers back at work, pardoned deserters), cumulative, every tick. */
+export function backInService(model: DefectionModel, rg: { name: string; kind: string }): number[] {
+  if (rg.kind === 'official') return modelColumn(model, `returned_${rg.name}`);
+  if (rg.kind === 'soldier') return modelColumn(model, `pardoned_${rg.name}`);
+  return modelColumn(model, 'tick').map(() => 0);
 }
 
 /** A series column read from a model's recorder. */
@@ -69,18 +76,19 @@ export function meanSeries(series: readonly (readonly number[])[]): number[] {
 }
 
 /**
- * Defection share of every unit whose members belong to groups matching `member`, counting
- * agents that had defected by `byTick` (inclusive; default: by the end of the run).
+ * Share of the people of every unit (members in groups matching `member`) who are out (defected,
+ * not back) at the end of the run, weighted by the people each agent stands for.
  */
-export function unitShares(model: DefectionModel, member: (g: Group) => boolean, byTick = Infinity): number[] {
-  const { agents, size, unitCount } = model.population;
+export function unitShares(model: DefectionModel, member: (g: Group) => boolean): number[] {
+  const { agents, size, unitCount, groupWeight } = model.population;
   const n = new Float64Array(unitCount);
   const d = new Float64Array(unitCount);
   for (let i = 0; i < size; i++) {
-    if (!member(GROUPS[agents.group[i]])) continue;
+    const g = agents.group[i];
+    if (!member(GROUPS[g]) || agents.status[i] === NOT_ENLISTED) continue;
     const u = agents.unit[i];
-    n[u]++;
-    if (agents.status[i] === DEFECTED && agents.statusTick[i] <= byTick) d[u]++;
+    n[u] += groupWeight[g];
+    if (agents.status[i] === DEFECTED) d[u] += groupWeight[g];
   }
   const out: number[] = [];
   for (let u = 0; u < unitCount; u++) if (n[u] > 0) out.push(d[u] / n[u]);
@@ -96,7 +104,7 @@ export function payoutPerAgent(p: Parameters, g: number, flags: number): number 
   const spec = GROUPS[g];
   const pay = p.sponsors.payout;
   let base: number;
-  if (spec.kind === 'soldier') base = spec.level === 'enlisted' ? pay.soldierUsd : spec.level === 'nco' ? pay.ncoUsd : pay.officerUsd;
+  if (spec.kind === 'soldier') base = spec.level === 'enlisted' || spec.level === 'conscript' ? pay.soldierUsd : spec.level === 'nco' ? pay.ncoUsd : pay.officerUsd;
   else if (spec.kind === 'tycoon') base = pay.tycoonUsd;
   else {
     base = spec.level === 'junior' ? pay.juniorOfficialUsd : spec.level === 'mid' ? pay.midOfficialUsd : pay.seniorOfficialUsd;
