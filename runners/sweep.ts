@@ -13,6 +13,7 @@ import { MODEL_VERSION } from '../agents/model.js';
 import { inputError, InputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
 import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
+import { LOCK_FILE, lockDirectory, type DirectoryLock } from './lock.js';
 import { prepareOutputDirectory } from './outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
@@ -95,23 +96,28 @@ export async function* sweep(
   const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false, shard) : null;
   const progress: SweepProgress = { done: session?.finished ?? 0, total: shardRunCount(shard, plan.runs), failed: session?.failed ?? 0 };
   let ranNow = 0;
+  let manifest: SweepManifest | null = null;
   try {
-    options.onProgress?.({ ...progress });
-    for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
-      const results = outcomes.map((outcome) => runResult(plan, outcome));
-      session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
-      for (const result of results) {
-        ranNow++;
-        progress.done++;
-        if (result.status === 'failed') progress.failed++;
-        options.onProgress?.({ ...progress });
-        yield result;
+    try {
+      options.onProgress?.({ ...progress });
+      for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
+        const results = outcomes.map((outcome) => runResult(plan, outcome));
+        session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
+        for (const result of results) {
+          ranNow++;
+          progress.done++;
+          if (result.status === 'failed') progress.failed++;
+          options.onProgress?.({ ...progress });
+          yield result;
+        }
       }
+    } finally {
+      session?.journal.close();
     }
+    if (options.out) manifest = await finishSweep(options.out, plan, shard);
   } finally {
-    session?.journal.close();
+    session?.lock.release();
   }
-  const manifest = options.out ? await finishSweep(options.out, plan, shard) : null;
   return {
     experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
     failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
@@ -138,6 +144,8 @@ async function finishSweep(out: string, plan: SweepPlan, shard?: Shard): Promise
 }
 
 interface SweepSession {
+  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  lock: DirectoryLock;
   journal: JournalWriter;
   done: Uint8Array;
   finished: number;
@@ -146,9 +154,20 @@ interface SweepSession {
 
 /**
  * Start a sweep in a new or empty directory, or (with resume) continue the one journaled there.
- * A directory that already holds a sweep is refused without --resume.
+ * A directory that already holds a sweep is refused without --resume; one another process is
+ * writing is refused by its lock.
  */
 function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): SweepSession {
+  const lock = lockDirectory(out);
+  try {
+    return { lock, ...openJournal(out, plan, resume, shard) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function openJournal(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): Omit<SweepSession, 'lock'> {
   const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs, shard ? shardLabel(shard) : undefined);
   const path = journalPath(out);
   if (existsSync(path)) {
@@ -157,7 +176,7 @@ function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard
     checkJournalHeader(out, scan.header, header);
     return { journal: JournalWriter.reopen(path, scan.validLength), done: scan.done, finished: scan.finished, failed: scan.failed };
   }
-  if (resume && existsSync(out) && readdirSync(out).length > 0) {
+  if (resume && readdirSync(out).some((entry) => entry !== LOCK_FILE)) {
     throw inputError('--out', out, 'a directory holding a sweep journal (journal.ndjson) to resume, or a new or empty one');
   }
   prepareOutputDirectory(out, false);
