@@ -12,10 +12,11 @@
  * place, so nobody reads a half-written lock); taking over a stale lock happens under a second,
  * short-lived guard file, so two processes that find the same stale lock cannot both take it.
  */
-import { existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, linkSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError } from '../engine/errors.js';
+import { makeDirectory } from './output-error.js';
 
 export const LOCK_FILE = 'defsim.lock';
 
@@ -60,7 +61,7 @@ export function lockDirectory(dir: string, options: LockOptions = {}): Directory
   if (held.has(path)) throw refusal(dir, key, 'it is already being written by this process');
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`invalid value for '${key}': ${JSON.stringify(dir)} (allowed: a directory path; this is a file)`);
   const createdDir = existsSync(dir) ? null : resolve(dir);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const holder: LockHolder = {
     pid: process.pid, host: hostname(), command: options.command ?? commandLine(),
     started: new Date().toISOString(), // for people reading the lock; never written to a result

@@ -6,6 +6,7 @@
  *
  *   await writingTo(out, `defsim sweep ${file} --out ${out} --resume`, () => runSweep(file, { out }));
  */
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Errors that mean "this place cannot be written", and how each reads in a sentence. */
@@ -43,7 +44,7 @@ export class OutputError extends Error {
 function outputMessage(dir: string | null, code: string, path: string | null, resume: string | null): string {
   const where = path && path !== dir ? `, at ${path}` : '';
   const fix = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? 'free some space' : `make ${dir ? `'${dir}'` : 'it'} writable`;
-  const next = resume ? `; ${fix}, then finish with: ${resume}` : `; ${fix} and run the command again`;
+  const next = resume ? `; ${fix}, then run: ${resume}` : `; ${fix} and run the command again`;
   return `cannot write${dir ? ` to '${dir}'` : ''}: ${DISK_ERRORS[code] ?? code} (${code}${where})${next}`;
 }
 
@@ -76,4 +77,24 @@ export function asOutputError(error: unknown, dir?: string, resume: string | nul
   const { path = null, syscall = '' } = error as NodeJS.ErrnoException;
   if (code === null || (dir === undefined && !WRITE_ONLY.has(code) && !(path !== null && WRITING_CALLS.has(syscall)))) return null;
   return new OutputError(dir ?? (path === null ? null : dirname(path)), code, path, resume);
+}
+
+/**
+ * `mkdir -p` that reports the real cause: Node's recursive mkdir turns EROFS (and some EACCES)
+ * into ENOENT, so each level is made on its own.
+ */
+export function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    makeDirectory(dirname(dir));
+    try {
+      mkdirSync(dir);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
 }

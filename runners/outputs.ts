@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../engine/errors.js';
+import { makeDirectory } from './output-error.js';
 import { LOCK_FILE } from './lock.js';
 
 export const PACKAGE_ROOT = (() => {
@@ -50,7 +51,7 @@ export function prepareOutputDirectory(dir: string, force: boolean, key = '--out
       throw new InputError(`invalid value for '${key}': ${JSON.stringify(dir)} is not empty (allowed: a new or empty directory, or add --force to overwrite its defsim files)`);
     }
   }
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
 }
 
 /** Write a file atomically (temporary name, then rename). Returns its sha256. */
