@@ -81,7 +81,7 @@ function batchFailure(dir: string, outDir: string, error: unknown): BatchFailure
   if (code === null) return { dir, error: errorMessage(error) };
   return {
     dir, diskError: code,
-    error: `cannot write the report to '${outDir}' (${errorMessage(error)}); an earlier report there is unchanged; free some space or make it writable, then run 'defsim report ${dir}' again`,
+    error: `cannot write the report to '${outDir}' (${errorMessage(error)}); any earlier report there is unchanged; free some space or make it writable, then run 'defsim report ${dir}' again`,
   };
 }
 

@@ -178,7 +178,7 @@ describe('npm start and reports on a full disk', () => {
     const message = expectOneMessage(again.stderr);
     expect(message).toContain(`cannot write the report to '${reportDir}'`);
     expect(message).toContain('ENOSPC');
-    expect(message).toContain('an earlier report there is unchanged');
+    expect(message).toContain('any earlier report there is unchanged');
     const after = Object.fromEntries(readdirSync(reportDir).map((name) => [name, readFileSync(join(reportDir, name))]));
     expect(after).toEqual(before);
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]); // no half-written report folder left
