@@ -96,24 +96,27 @@ export async function* sweep(
   const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false, shard) : null;
   const progress: SweepProgress = { done: session?.finished ?? 0, total: shardRunCount(shard, plan.runs), failed: session?.failed ?? 0 };
   let ranNow = 0;
+  let allRan = false;
+  try {
+    options.onProgress?.({ ...progress });
+    for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
+      const results = outcomes.map((outcome) => runResult(plan, outcome));
+      session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
+      for (const result of results) {
+        ranNow++;
+        progress.done++;
+        if (result.status === 'failed') progress.failed++;
+        options.onProgress?.({ ...progress });
+        yield result;
+      }
+    }
+    allRan = true;
+  } finally {
+    session?.journal.close();
+    if (!allRan) session?.lock.release(); // failed or stopped early: nothing more is written
+  }
   let manifest: SweepManifest | null = null;
   try {
-    try {
-      options.onProgress?.({ ...progress });
-      for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
-        const results = outcomes.map((outcome) => runResult(plan, outcome));
-        session?.journal.append(results.map((result, i) => journalRecord(result, outcomes[i])));
-        for (const result of results) {
-          ranNow++;
-          progress.done++;
-          if (result.status === 'failed') progress.failed++;
-          options.onProgress?.({ ...progress });
-          yield result;
-        }
-      }
-    } finally {
-      session?.journal.close();
-    }
     if (options.out) manifest = await finishSweep(options.out, plan, shard);
   } finally {
     session?.lock.release();
