@@ -1,6 +1,7 @@
 /**
  * The `defsim report <dirs..>` yargs command module (registered by runners/cli.ts).
- * Exit codes (set on process.exitCode): 0 all reports written; 1 some failed; 2 none written (or bad options).
+ * Exit codes (set on process.exitCode): 0 all reports written; 1 some failed, or a report folder could not be
+ * written (full disk, read-only: the earlier report stays); 2 none written (or bad options).
  */
 import cliProgress from 'cli-progress';
 import { resolve } from 'node:path';
@@ -56,9 +57,10 @@ function printOutcome(result: BatchResult, quiet: boolean): void {
   }
 }
 
-/** 0 when every report was written, 1 when some failed, 2 when none was written. */
+/** 0 when every report was written, 1 when some failed or a report folder could not be written (full disk), 2 when none was written. */
 export function exitCodeFor(result: BatchResult): number {
   if (result.failed.length === 0) return 0;
+  if (result.failed.some((f) => f.diskError)) return EXIT_SOME_FAILED;
   return result.ok.length === 0 ? EXIT_NONE_WRITTEN : EXIT_SOME_FAILED;
 }
 

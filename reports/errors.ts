@@ -26,3 +26,17 @@ export class ReportOutputError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Codes of errors that mean the report's folder cannot be written (a full disk, read-only, no permission). */
+const DISK_CODES = ['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', 'EPERM'];
+
+/**
+ * The code of a disk error (ENOSPC, EROFS, …), or null. Errors from the render workers cross a
+ * thread and may arrive without their `code`, so the message's "ENOSPC: …" prefix counts too.
+ */
+export function diskErrorCode(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && DISK_CODES.includes(code)) return code;
+  const prefix = /^([A-Z]+):/.exec(errorMessage(error))?.[1];
+  return prefix && DISK_CODES.includes(prefix) ? prefix : null;
+}

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { errorMessage } from './errors.js';
+import { diskErrorCode, errorMessage } from './errors.js';
 import { loadResult, type LoadedResult } from './load.js';
 import { checkReplaceable, writeAtomically } from './output.js';
 import { reportContents, writePages } from './page.js';
@@ -63,9 +63,26 @@ export interface ReportResult {
   readonly notes: readonly string[];
 }
 
+export interface BatchFailure {
+  dir: string;
+  error: string;
+  /** Set when the report folder could not be written (ENOSPC, EROFS, EACCES, …); an earlier report there is unchanged. */
+  diskError?: string;
+}
+
 export interface BatchResult {
   ok: ReportResult[];
-  failed: { dir: string; error: string }[];
+  failed: BatchFailure[];
+}
+
+/** A failed directory of a batch; a disk error names the report folder and says nothing was lost. */
+function batchFailure(dir: string, outDir: string, error: unknown): BatchFailure {
+  const code = diskErrorCode(error);
+  if (code === null) return { dir, error: errorMessage(error) };
+  return {
+    dir, diskError: code,
+    error: `cannot write the report to '${outDir}' (${errorMessage(error)}); any earlier report there is unchanged; free some space or make it writable, then run 'defsim report ${dir}' again`,
+  };
 }
 
 export interface ReportPlan {
@@ -164,7 +181,7 @@ export async function renderReports(dirs: string[], opts: BatchOptions = {}): Pr
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`--workers must be a whole number of at least 1 (got ${workers})`);
   if (dirs.length === 0) return { ok: [], failed: [] };
   const targets = batchOutputDirs(dirs, opts.out);
-  const outcomes: ({ ok: ReportResult } | { failed: { dir: string; error: string } })[] = [];
+  const outcomes: ({ ok: ReportResult } | { failed: BatchFailure })[] = [];
   const pool = createRenderPool(workers);
   let done = 0;
   try {
@@ -172,7 +189,7 @@ export async function renderReports(dirs: string[], opts: BatchOptions = {}): Pr
       try {
         outcomes[i] = { ok: await produceReport(dirs[i], targets[i], size, (spec, pngPath) => pool.run({ spec, size, pngPath })) };
       } catch (error) {
-        outcomes[i] = { failed: { dir: dirs[i], error: errorMessage(error) } };
+        outcomes[i] = { failed: batchFailure(dirs[i], targets[i], error) };
       }
       done++;
       const outcome = outcomes[i];

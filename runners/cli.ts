@@ -2,17 +2,21 @@
 /**
  * The `defsim` command line (started with V8's single-threaded GC: with one worker thread per
  * core, V8's parallel GC helper threads only compete with the workers; docs/SWEEPS.md). Bad input (InputError, or a usage error from yargs) prints one
- * message and exits with code 2; any other failure exits with code 1.
+ * message and exits with code 2; a result directory that cannot be written (full disk, read-only,
+ * no permission: OutputError) prints one message naming it and how to go on, and exits with code
+ * 1; any other failure exits with code 1.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../engine/errors.js';
+import { asOutputError } from './output-error.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { mainCommand } from './main.js';
 import { reportCommand } from '../reports/command.js';
 import { sweepCommand, validateCommand } from './sweep-command.js';
 import { mergeCommand } from './merge.js';
 import { k8sCommand, slurmCommand } from './cluster.js';
+import { reproduceCommand } from './reproduce/reproduce.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -28,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(slurmCommand)
       .command(k8sCommand)
       .command(reportCommand)
+      .command(reproduceCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {
@@ -41,6 +46,12 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof InputError) {
       process.stderr.write(`defsim: ${error.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    const output = asOutputError(error); // a full disk or an unwritable directory (runners/output-error.ts)
+    if (output) {
+      process.stderr.write(`defsim: ${output.message}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stderr.write(`defsim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,7 +1,7 @@
 /**
  * The `run`, `scenarios` and `params` commands (yargs command modules).
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { allowedText, flattenSchema } from '../engine/schema.js';
 import { PARAMETER_SCHEMA } from '../agents/params.js';
@@ -9,6 +9,7 @@ import { SCENARIOS } from '../agents/scenarios.js';
 import { checkSeed, parseSetArguments, readRunConfig, resolveParameters, type Overrides } from './parameters.js';
 import { runToDirectory } from './run.js';
 import { tickProgress } from './progress.js';
+import { writingTo } from './output-error.js';
 
 interface RunArgs {
   scenario?: string;
@@ -45,12 +46,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const params = resolveParameters(scenario, config.overrides, cli);
     const out = args.out ?? `out/${scenario}-seed${seed}`;
     const progress = tickProgress(`run ${scenario}`, args.quiet);
-    const result = runToDirectory({
-      scenario, params, seed, out, force: args.force,
-      command: ['defsim', ...process.argv.slice(2)].join(' '),
-      simulate: { onTick: progress.update },
-    });
-    progress.stop();
+    let result;
+    try {
+      result = await writingTo(out, null, () => runToDirectory({
+        scenario, params, seed, out, force: args.force,
+        command: ['defsim', ...process.argv.slice(2)].join(' '),
+        simulate: { onTick: progress.update },
+      }));
+    } finally {
+      progress.stop();
+    }
     const m = result.summary.metrics;
     if (!args.quiet) {
       console.log(`${scenario}, seed ${seed}: ${m.defected_all} defections (${m.defected_army} army, ${m.defected_police} police, ${m.defected_official} officials, ${m.defected_tycoon} tycoons), ` +
@@ -64,7 +69,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
 /** Render a report for a directory just written (reports/ is loaded only when asked for). */
 export async function renderAfter(dir: string, quiet: boolean): Promise<void> {
   const { renderReport } = await import('../reports/index.js');
-  const result = await renderReport(dir, {});
+  const result = await writingTo(join(dir, 'report'), `defsim report ${dir}`, () => renderReport(dir, {}));
   if (!quiet) console.log(`report: ${result.html ?? dir}`);
 }
 

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../engine/errors.js';
+import { writingTo } from './output-error.js';
 import { PACKAGE_ROOT } from './outputs.js';
 import { runsProgress } from './progress.js';
 import { checkWorkers, sweep, type SweepOutcome } from './sweep.js';
@@ -48,33 +49,50 @@ export const mainCommand: CommandModule<object, MainArgs> = {
     const progress = runsProgress('policy comparison', args.quiet);
     const byScenario = new Map<string, Array<Record<string, number>>>();
     let outcome: SweepOutcome;
+    // On a full disk: one message (runners/output-error.ts); the staging directory is removed and an earlier result is untouched.
+    const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
     try {
-      const runs = sweep(EXPERIMENT, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
-      for (;;) {
-        const next = await runs.next();
-        if (next.done) {
-          outcome = next.value;
-          break;
+      outcome = await writingTo(args.out, again, async () => {
+        const runs = sweep(EXPERIMENT, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+        let next;
+        while (!(next = await runs.next()).done) {
+          const scenario = String(next.value.parameters.scenario);
+          byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), next.value.metrics]);
         }
-        const scenario = String(next.value.parameters.scenario);
-        byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), next.value.metrics]);
-      }
-      progress.stop();
-      const { renderReport } = await import('../reports/index.js');
-      await renderReport(staging, {});
+        progress.stop();
+        const { renderReport } = await import('../reports/index.js');
+        await renderReport(staging, {});
+        swapIntoPlace(staging, final);
+        return next.value;
+      });
     } catch (error) {
       progress.stop();
       rmSync(staging, { recursive: true, force: true });
       throw error;
     }
-    rmSync(final, { recursive: true, force: true });
-    renameSync(staging, final);
     printSummary(byScenario, outcome, workers, args.quiet);
     const where = relative(process.cwd(), final) || '.';
     console.log(`report: ${join(where, 'report', 'report.html')} (charts, tables; report.md beside it)`);
     console.log(`data:   ${where}/runs.csv, points.csv, series.csv, manifest.json`);
   },
 };
+
+/**
+ * Put the complete staging directory in place of `final`: the earlier result is moved aside
+ * first and only removed once the new one is in place (put back if the rename fails).
+ */
+function swapIntoPlace(staging: string, final: string): void {
+  if (!existsSync(final)) return renameSync(staging, final);
+  const old = `${final}.old-${process.pid}`;
+  renameSync(final, old);
+  try {
+    renameSync(staging, final);
+  } catch (error) {
+    renameSync(old, final);
+    throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
 
 function printSummary(byScenario: Map<string, Array<Record<string, number>>>, outcome: SweepOutcome, workers: number, quiet: boolean): void {
   if (quiet) return;

@@ -10,6 +10,8 @@ import type { CommandModule, Argv } from 'yargs';
 import { InputError } from '../engine/errors.js';
 import { MODEL_VERSION } from '../agents/model.js';
 import { loadExperiment, type Experiment } from './experiment.js';
+import { withDirectoryLock } from './lock.js';
+import { writingTo } from './output-error.js';
 import { prepareOutputDirectory } from './outputs.js';
 import { planSweep } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
@@ -103,14 +105,16 @@ export async function mergeShards(dirs: string[], out: string, force = false): P
   if (shards[0].manifest.modelVersion !== MODEL_VERSION) {
     throw new InputError(`the shards were made with model version ${shards[0].manifest.modelVersion}; this defsim has ${MODEL_VERSION} (allowed: merge with the defsim that made them)`);
   }
-  prepareOutputDirectory(out, force);
-  const ordered = [...shards].sort((a, b) => a.shard.index - b.shard.index);
-  const index = new JournalIndex(ordered.map((s) => journalPath(s.dir)), plan.runs);
-  try {
-    return await assembleSweep(out, plan, index);
-  } finally {
-    index.close();
-  }
+  return withDirectoryLock(out, async () => {
+    prepareOutputDirectory(out, force);
+    const ordered = [...shards].sort((a, b) => a.shard.index - b.shard.index);
+    const index = new JournalIndex(ordered.map((s) => journalPath(s.dir)), plan.runs);
+    try {
+      return await assembleSweep(out, plan, index);
+    } finally {
+      index.close();
+    }
+  });
 }
 
 export const mergeCommand: CommandModule<object, { dirs: string[]; out: string; force: boolean; quiet: boolean }> = {
@@ -123,7 +127,8 @@ export const mergeCommand: CommandModule<object, { dirs: string[]; out: string; 
       .option('force', { type: 'boolean', default: false, describe: 'Write into a non-empty directory' })
       .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<{ dirs: string[]; out: string; force: boolean; quiet: boolean }>,
   handler: async (args) => {
-    const manifest = await mergeShards(args.dirs, args.out, args.force);
+    const again = `defsim merge ${args.dirs.join(' ')} --out ${args.out} --force`;
+    const manifest = await writingTo(args.out, again, () => mergeShards(args.dirs, args.out, args.force));
     if (!args.quiet) {
       console.log(`${manifest.experiment.name}: merged ${args.dirs.length} shards, ${manifest.runs} runs, ${manifest.failed} failed; wrote ${Object.keys(manifest.files).join(', ')}, manifest.json in ${args.out}`);
     }

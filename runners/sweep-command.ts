@@ -9,6 +9,7 @@ import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
 import { defaultWorkers } from './sweep-pool.js';
 import { parseShard, shardLabel } from './shard.js';
 import { renderAfter } from './commands.js';
+import { writingTo } from './output-error.js';
 
 interface SweepArgs {
   experiment: string;
@@ -46,21 +47,24 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     const out = args.out ?? `out/sweeps/${experiment.name}${shard ? `/shard-${shard.index}` : ''}`;
     const progress = runsProgress(`sweep ${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`, args.quiet);
-    const onInterrupt = () => {
+    const resume = `defsim sweep ${args.experiment} --out ${out}${shard ? ` --shard ${shardLabel(shard)}` : ''} --resume`;
+    const onInterrupt = (signal: NodeJS.Signals) => {
       progress.stop();
-      process.stderr.write(`\ndefsim: interrupted; finished runs are kept in ${out}/journal.ndjson; finish with: defsim sweep ${args.experiment} --out ${out} --resume\n`);
-      process.exit(130);
+      process.stderr.write(`\ndefsim: interrupted; finished runs are kept in ${out}/journal.ndjson; finish with: ${resume}\n`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     };
     process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onInterrupt);
     let outcome: SweepOutcome;
     try {
-      outcome = await runSweep(experiment, {
+      outcome = await writingTo(out, resume, () => runSweep(experiment, {
         out, workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
         resume: args.resume, maxRuns, shard, onProgress: (p) => progress.update(p.done, p.total, p.failed),
-      });
+      }));
     } finally {
       progress.stop();
       process.removeListener('SIGINT', onInterrupt);
+      process.removeListener('SIGTERM', onInterrupt);
     }
     if (!args.quiet) {
       const files = [...Object.keys(outcome.manifest?.files ?? {}), 'manifest.json'].join(', ');

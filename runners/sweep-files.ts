@@ -10,7 +10,7 @@ import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_VERSION } from '../agents/model.js';
 import type { ParameterValue } from './experiment.js';
-import { jsonText, toolInfo, writeFileAtomic } from './outputs.js';
+import { jsonText, toolInfo, writeFileAtomic, type Citation } from './outputs.js';
 import { formatNumber } from './simulate.js';
 import { seedRule, type SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
@@ -37,6 +37,8 @@ export interface SweepManifest {
   modelVersion: string;
   gitCommit: string | null;
   node: string;
+  /** How to cite defsim (runners/outputs.ts `citation`). */
+  citation: Citation;
   files: Record<string, string>;
 }
 
@@ -102,6 +104,7 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     modelVersion: MODEL_VERSION,
     gitCommit: tool.gitCommit,
     node: tool.node,
+    citation: tool.citation,
     files,
   };
 }

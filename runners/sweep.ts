@@ -13,6 +13,7 @@ import { MODEL_VERSION } from '../agents/model.js';
 import { inputError, InputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
 import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
+import { LOCK_FILE, lockDirectory, type DirectoryLock } from './lock.js';
 import { prepareOutputDirectory } from './outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
@@ -95,6 +96,7 @@ export async function* sweep(
   const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false, shard) : null;
   const progress: SweepProgress = { done: session?.finished ?? 0, total: shardRunCount(shard, plan.runs), failed: session?.failed ?? 0 };
   let ranNow = 0;
+  let allRan = false;
   try {
     options.onProgress?.({ ...progress });
     for await (const outcomes of executeRuns(plan, pendingRuns(plan, session?.done, shard), workers)) {
@@ -108,10 +110,17 @@ export async function* sweep(
         yield result;
       }
     }
+    allRan = true;
   } finally {
     session?.journal.close();
+    if (!allRan) session?.lock.release(); // failed or stopped early: nothing more is written
   }
-  const manifest = options.out ? await finishSweep(options.out, plan, shard) : null;
+  let manifest: SweepManifest | null = null;
+  try {
+    if (options.out) manifest = await finishSweep(options.out, plan, shard);
+  } finally {
+    session?.lock.release();
+  }
   return {
     experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
     failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
@@ -138,6 +147,8 @@ async function finishSweep(out: string, plan: SweepPlan, shard?: Shard): Promise
 }
 
 interface SweepSession {
+  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  lock: DirectoryLock;
   journal: JournalWriter;
   done: Uint8Array;
   finished: number;
@@ -146,9 +157,20 @@ interface SweepSession {
 
 /**
  * Start a sweep in a new or empty directory, or (with resume) continue the one journaled there.
- * A directory that already holds a sweep is refused without --resume.
+ * A directory that already holds a sweep is refused without --resume; one another process is
+ * writing is refused by its lock.
  */
 function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): SweepSession {
+  const lock = lockDirectory(out);
+  try {
+    return { lock, ...openJournal(out, plan, resume, shard) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function openJournal(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): Omit<SweepSession, 'lock'> {
   const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs, shard ? shardLabel(shard) : undefined);
   const path = journalPath(out);
   if (existsSync(path)) {
@@ -157,7 +179,7 @@ function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard
     checkJournalHeader(out, scan.header, header);
     return { journal: JournalWriter.reopen(path, scan.validLength), done: scan.done, finished: scan.finished, failed: scan.failed };
   }
-  if (resume && existsSync(out) && readdirSync(out).length > 0) {
+  if (resume && readdirSync(out).some((entry) => entry !== LOCK_FILE)) {
     throw inputError('--out', out, 'a directory holding a sweep journal (journal.ndjson) to resume, or a new or empty one');
   }
   prepareOutputDirectory(out, false);

@@ -1,0 +1,76 @@
+/**
+ * How each kind of result directory is re-run, by the `kind` in its manifest. A kind's entry
+ * re-creates the directory's output files in an empty directory from the manifest alone, through
+ * the same code that wrote them first (`writeRunDirectory`, `runSweep`, …), so `defsim
+ * reproduce` can compare them byte for byte. A new kind adds one line to RERUNS (see README.md).
+ */
+import { InputError } from '../../engine/errors.js';
+import { flattenOverrides } from '../../engine/schema.js';
+import { loadExperiment } from '../experiment.js';
+import { resolveParameters, checkSeed } from '../parameters.js';
+import { runsProgress, tickProgress } from '../progress.js';
+import { writeRunDirectory } from '../run.js';
+import { parseShard } from '../shard.js';
+import { simulate } from '../simulate.js';
+import { planSweep } from '../sweep-design.js';
+import { runSweep } from '../sweep.js';
+import type { Manifest } from './manifest.js';
+
+export interface RerunContext {
+  /** The directory being reproduced (its files already checked against the manifest). */
+  dir: string;
+  manifest: Manifest;
+  /** An empty temporary directory: write the re-run's files here, under the names in `manifest.files`. */
+  into: string;
+  /** Worker threads for kinds that use the pool (`--workers`, default all cores). */
+  workers: number;
+  quiet: boolean;
+}
+
+/** Re-run what a manifest describes into `context.into`; throw an InputError naming the manifest field it cannot use. */
+export type Rerun = (context: RerunContext) => Promise<void>;
+
+/** The kinds `defsim reproduce` knows, by manifest `kind`. */
+export const RERUNS: Readonly<Record<string, Rerun>> = {
+  run: rerunRun,
+  sweep: rerunSweep,
+};
+
+/** A single run: its resolved parameters and seed, through `simulate` and `writeRunDirectory`. */
+async function rerunRun({ dir, manifest, into, quiet }: RerunContext): Promise<void> {
+  const scenario = field(dir, manifest, 'scenario', (v) => typeof v === 'string', 'a scenario name') as string;
+  const parameters = field(dir, manifest, 'parameters', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'the resolved parameters (a mapping)');
+  const seed = checkSeed(manifest.seed, 'seed');
+  // The manifest holds every parameter; over the scenario, a parameter added since keeps the scenario's value.
+  const params = resolveParameters(scenario, flattenOverrides(parameters));
+  const progress = tickProgress(`reproduce ${scenario}`, quiet);
+  try {
+    const result = simulate(params, seed, { onTick: progress.update });
+    writeRunDirectory(into, result, { scenario, params, seed, command: typeof manifest.command === 'string' ? manifest.command : undefined });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** A sweep, a shard of one (`shard: "i/N"`), or a merged sweep (the same files as one sweep): its experiment, on the pool. */
+async function rerunSweep({ dir, manifest, into, workers, quiet }: RerunContext): Promise<void> {
+  const recorded = field(dir, manifest, 'experiment', (v) => typeof v === 'object' && v !== null, 'the resolved experiment');
+  const runs = typeof manifest.runs === 'number' && manifest.runs > 0 ? manifest.runs : undefined;
+  const experiment = loadExperiment(recorded as never, runs ? { maxRuns: runs } : {});
+  if (planSweep(experiment).hash !== manifest.experimentHash) {
+    throw new InputError(`'${dir}/manifest.json': the experiment it records does not hash to its experimentHash (edited by hand?) (allowed: a manifest as defsim wrote it)`);
+  }
+  const shard = manifest.shard === undefined ? undefined : parseShard(String(manifest.shard));
+  const progress = runsProgress(`reproduce ${experiment.name}`, quiet);
+  try {
+    await runSweep(experiment, { out: into, workers, shard, maxRuns: runs, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+  } finally {
+    progress.stop();
+  }
+}
+
+function field(dir: string, manifest: Manifest, key: string, ok: (value: unknown) => boolean, allowed: string): unknown {
+  const value = manifest[key];
+  if (!ok(value)) throw new InputError(`'${dir}/manifest.json': invalid "${key}" (allowed: ${allowed})`);
+  return value;
+}
