@@ -33,12 +33,16 @@ export function parametersMarkdown(): string {
     '',
     'Generated from the parameter schema (`agents/params.ts`) by `npm run build`; do not edit by hand.',
     'Defaults are the calibrated `myanmar-2021` scenario. Set any of them with `--set path=value` or in a config file.',
+    'The last column is the basis of each value (ODD+2\'s rationale): `data` (an observed quantity, with its source),',
+    '`calibrated` (and the targets of data/myanmar-2021.json that identify it), `assumption` (no target identifies it;',
+    'the sensitivity analysis varies these), `policy lever` (what scenarios choose) or `setting` (how a run is made).',
+    'docs/ODD.md, Calibration, lists both kinds.',
     '',
-    '| parameter | default | allowed | unit | meaning | source |',
+    '| parameter | default | allowed | unit | meaning | basis |',
     '|---|---|---|---|---|---|',
   ];
   for (const [path, spec] of flattenSchema(PARAMETER_SCHEMA)) {
-    lines.push(`| \`${path}\` | ${spec.default} | ${allowedText(spec)} | ${spec.unit} | ${spec.doc} | ${spec.source ?? 'assumed (docs/ODD.md)'} |`);
+    lines.push(`| \`${path}\` | ${spec.default} | ${allowedText(spec)} | ${spec.unit} | ${spec.doc} | ${spec.source ?? ''} |`);
   }
   return lines.join('\n') + '\n';
 }

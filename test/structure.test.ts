@@ -1,10 +1,12 @@
 /**
- * The project's shape: import boundaries between folders, and generated files kept in step with
- * the parameter schema they come from.
+ * The project's shape: import boundaries between folders, generated files kept in step with
+ * the parameter schema they come from, and the ODD's account of every parameter's basis.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PARAMETER_SCHEMA } from '../agents/params.js';
+import { flattenSchema } from '../engine/schema.js';
 import { runConfigJsonSchema, parametersMarkdown } from '../runners/write-json-schema.js';
 
 const root = join(import.meta.dirname, '..');
@@ -47,5 +49,29 @@ describe('generated files are up to date', () => {
   });
   it('schema/params.schema.json matches the parameter schema', () => {
     expect(JSON.parse(readFileSync(join(root, 'schema/params.schema.json'), 'utf8'))).toEqual(runConfigJsonSchema());
+  });
+});
+
+describe('docs/ODD.md says what rests on calibration and what on assumption', () => {
+  const odd = readFileSync(join(root, 'docs/ODD.md'), 'utf8');
+  const calibration = odd.slice(odd.indexOf('## Calibration'));
+  const assumptions = odd.slice(odd.indexOf('### Parameters no target identifies'));
+  const specs = [...flattenSchema(PARAMETER_SCHEMA)];
+  const named = (text: string, path: string) =>
+    text.includes(`\`${path}\``) || path.split('.').some((_, i, parts) => i > 0 && text.includes(`\`${parts.slice(0, i).join('.')}.*\``));
+
+  it('every parameter has a basis (ODD+2): data, calibrated, assumption, policy lever or setting', () => {
+    const bad = specs.filter(([, spec]) => !/^(data|calibrated|assumption|policy lever|setting)\b/.test(spec.source ?? '')).map(([path]) => path);
+    expect(bad).toEqual([]);
+  });
+  it('the calibration table lists every calibrated parameter with its default', () => {
+    const missing = specs.filter(([, spec]) => spec.source?.startsWith('calibrated'))
+      .filter(([path, spec]) => !new RegExp(`\\| \`${path.replace(/\./g, '\\.')}\` \\| ${String(spec.default).replace('-', '[−-]')} \\|`).test(calibration))
+      .map(([path, spec]) => `${path} = ${spec.default}`);
+    expect(missing).toEqual([]);
+  });
+  it('the list of parameters no target identifies names every assumption', () => {
+    const missing = specs.filter(([, spec]) => spec.source?.startsWith('assumption')).map(([path]) => path).filter((path) => !named(assumptions, path));
+    expect(missing).toEqual([]);
   });
 });
