@@ -136,7 +136,7 @@ export class DefectionModel {
   private readonly initialEconomicOfficials: number;
   private readonly initialTycoonBusiness: number;
   private servingTycoonBusiness: number;
-  /** People of each kind who have served: the tick-0 stock plus conscripts called up. */
+  /** People of each kind at tick 0 (the crackdown reads defections as a share of the force at the coup). */
   private readonly stock: Float64Array;
   /** Cumulative defections (people) by kind at the end of each tick, for the regime's lagged response. */
   private readonly cumulativeByKind: Float64Array[];
@@ -246,7 +246,6 @@ export class DefectionModel {
     }
     this.serving[g] += n;
     this.enlisted[g] += n;
-    this.stock[KIND_INDEX.soldier] += n * w;
   }
 
   // ------------------------------------------------------------- individuals

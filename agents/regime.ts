@@ -35,7 +35,8 @@ export class Regime {
 
   /**
    * `cumulative[kind][t]`: cumulative defections (people) of each kind at the end of tick t;
-   * `stock[kind]`: the people of each kind who have served (tick-0 stock plus conscripts so far);
+   * `stock[kind]`: the people of each kind at tick 0 (conscripts do not dilute the share, so a
+   * crackdown never eases because the army grew);
    * `designated`: people designated by sanctions so far.
    */
   act(tick: number, cumulative: readonly Float64Array[], stock: Float64Array, designated: number): void {

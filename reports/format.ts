@@ -71,7 +71,7 @@ export function formatForName(name: string): ValueFormat {
   if (/^new_defections_|^visas_used$/.test(last)) return 'people_per_month';
   if (/capacity(_lost)?$/.test(last)) return 'index';
   if (/^families_/.test(last)) return 'families';
-  if (/^(defected|captured|serving|sanctioned)(_|$)|^reprisals$/.test(last)) return 'people';
+  if (/^(defected|captured|serving|sanctioned|out|returned|pardoned)(_|$)|^reprisals$|^conscripts$/.test(last)) return 'people';
   return 'number';
 }
 
