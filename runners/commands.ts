@@ -3,16 +3,22 @@
  */
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { allowedText, flattenSchema } from '../engine/schema.js';
+import { inputError } from '../engine/errors.js';
+import { allowedText, checkValue, flattenSchema, int } from '../engine/schema.js';
 import { PARAMETER_SCHEMA } from '../agents/params.js';
 import { SCENARIOS } from '../agents/scenarios.js';
 import { checkSeed, parseSetArguments, readRunConfig, resolveParameters, type Overrides } from './parameters.js';
 import { runToDirectory } from './run.js';
 import { tickProgress } from './progress.js';
 import { writingTo } from './output-error.js';
+import { baselineTable, runWithBaseline } from './effects/run-baseline.js';
+import { checkWorkers } from './sweep.js';
 
 interface RunArgs {
   scenario?: string;
+  baseline?: string;
+  replicates?: string;
+  workers?: string;
   config?: string;
   set?: string[];
   seed?: number | string;
@@ -33,6 +39,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('set', { type: 'string', array: true, describe: 'Override a parameter: --set sponsors.budgetUsd=25e6 (repeatable)' })
       .option('seed', { type: 'string', describe: 'Random seed (non-negative integer; default 1)' })
       .option('ticks', { type: 'string', describe: 'Horizon in months (same as --set time.ticks=N)' })
+      .option('baseline', { type: 'string', describe: 'Effects over this scenario: run both with the same seeds, print the effects, write effects.json (docs/FORMATS.md)' })
+      .option('replicates', { type: 'string', describe: 'With --baseline: runs of each scenario (default 10); replicate r has seed hashInts(seed, 0, r)' })
+      .option('workers', { type: 'string', describe: 'With --baseline: worker threads (default: the number of cores)' })
       .option('out', { type: 'string', describe: 'Output directory (default out/<scenario>-seed<seed>)' })
       .option('force', { type: 'boolean', default: false, describe: 'Write into a non-empty directory' })
       .option('report', { type: 'boolean', default: false, describe: 'Render the chart report into <out>/report/ afterwards' })
@@ -43,6 +52,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const seed = args.seed !== undefined ? checkSeed(args.seed, '--seed') : config.seed ?? 1;
     const cli: Overrides = parseSetArguments(args.set ?? []);
     if (args.ticks !== undefined) cli.set('time.ticks', args.ticks);
+    if (args.baseline !== undefined) return runBaselineCommand(args, scenario, seed, [config.overrides, cli]);
+    for (const option of ['replicates', 'workers'] as const) {
+      if (args[option] !== undefined) throw inputError(`--${option}`, args[option], 'only together with --baseline (a single run has one replicate)');
+    }
     const params = resolveParameters(scenario, config.overrides, cli);
     const out = args.out ?? `out/${scenario}-seed${seed}`;
     const progress = tickProgress(`run ${scenario}`, args.quiet);
@@ -65,6 +78,29 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.report) await renderAfter(out, args.quiet);
   },
 };
+
+const REPLICATES_SPEC = int(10, 'Runs of each scenario', { min: 2, max: 100_000, unit: 'runs' });
+
+/** `run --baseline`: both scenarios with the same seeds; the effects table, effects.json. */
+async function runBaselineCommand(args: RunArgs, scenario: string, seed: number, overrides: Overrides[]): Promise<void> {
+  const replicates = args.replicates === undefined ? REPLICATES_SPEC.default : (checkValue('--replicates', REPLICATES_SPEC, args.replicates) as number);
+  const out = args.out ?? `out/${scenario}-vs-${args.baseline}-seed${seed}`;
+  const { rows, manifest } = await runWithBaseline({
+    scenario, baseline: args.baseline!, replicates, seed, overrides, out, force: args.force, quiet: args.quiet,
+    workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
+    command: ['defsim', ...process.argv.slice(2)].join(' '),
+  });
+  if (!args.quiet) {
+    console.log(`${scenario} over ${args.baseline}: ${replicates} replicates each, the same seeds for both (paired), ${manifest.failed} failed; effects at month ${manifest.experiment.ticks}, mean [95% interval]:`);
+    for (const line of baselineTable(rows, scenario, args.baseline!)) console.log(line);
+    console.log(`wrote ${relative(process.cwd(), out) || '.'}/effects.json, effects.csv, runs.csv, points.csv, manifest.json`);
+  }
+  if (args.report) await renderAfter(out, args.quiet);
+  if (manifest.failed > 0) {
+    process.stderr.write(`defsim: ${manifest.failed} of ${manifest.runs} runs failed (status and error in ${out}/runs.csv)\n`);
+    process.exitCode = 1;
+  }
+}
 
 /** Render a report for a directory just written (reports/ is loaded only when asked for). */
 export async function renderAfter(dir: string, quiet: boolean): Promise<void> {

@@ -8,6 +8,7 @@ import { runsProgress } from './progress.js';
 import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
 import { defaultWorkers } from './sweep-pool.js';
 import { parseShard, shardLabel } from './shard.js';
+import { planSweep } from './sweep-design.js';
 import { renderAfter } from './commands.js';
 import { writingTo } from './output-error.js';
 
@@ -88,6 +89,7 @@ export const validateCommand: CommandModule<object, { experiment: string; 'max-r
       .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` }) as unknown as Argv<{ experiment: string; 'max-runs'?: string }>,
   handler: (args) => {
     const experiment = loadExperiment(args.experiment, { maxRuns: maxRunsOf(args['max-runs']) });
+    planSweep(experiment); // expands the design: a baseline must name design points
     console.log(`valid: ${describeExperiment(experiment)}`);
   },
 };

@@ -6,6 +6,7 @@
  */
 import { getPath } from '../engine/schema.js';
 import { hashInts, RandomStream } from '../engine/rng.js';
+import { baselinePointIds } from './effects/baseline.js';
 import {
   EXPERIMENT_SETTINGS, SCENARIO_KEY, experimentHash, parameterSpec, resolveRunParameters, variedKeys,
   type Experiment, type ParameterValue, type SampledValues,
@@ -25,12 +26,16 @@ export interface SweepPlan {
   varied: string[];
   points: DesignPoint[];
   runs: number;
+  /** With a `baseline`: the baseline point id of every point (runners/effects/baseline.ts). */
+  baselines?: Int32Array;
 }
 
+/** Expand the design; a baseline that names no design point, or leaves a point without one, is an InputError. */
 export function planSweep(experiment: Experiment): SweepPlan {
   const varied = variedKeys(experiment.design);
   const points = expandDesign(experiment, varied).map((values, id) => ({ id, values }));
-  return { experiment, hash: experimentHash(experiment), varied, points, runs: points.length * experiment.replicates };
+  const baselines = experiment.baseline ? baselinePointIds(points, varied, experiment.baseline, { [SCENARIO_KEY]: experiment.scenario }) : undefined;
+  return { experiment, hash: experimentHash(experiment), varied, points, runs: points.length * experiment.replicates, ...(baselines ? { baselines } : {}) };
 }
 
 /** Which point and replicate a run is, and its seed. */

@@ -14,7 +14,10 @@ import { jsonText, toolInfo, writeFileAtomic, type Citation } from './outputs.js
 import { formatNumber } from './simulate.js';
 import { seedRule, type SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
-import { loadStatistics, type PointStatistics } from './sweep-stats.js';
+import { loadStatistics, loadTQuantile975, type PointStatistics } from './sweep-stats.js';
+import { effectsHeader, effectsManifest, type EffectsManifest } from './effects/csv.js';
+import type { Pairing } from './effects/estimate.js';
+import { SweepEffects } from './effects/sweep-effects.js';
 import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
 
 
@@ -32,6 +35,8 @@ export interface SweepManifest {
   points: number;
   failed: number;
   seeds: string;
+  /** With a baseline (whole sweeps only): what effects.csv compares and how its intervals were made. */
+  effects?: EffectsManifest;
   tool: string;
   version: string;
   modelVersion: string;
@@ -58,6 +63,12 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
   const pointsCsv = new CsvFile(join(dir, 'points.csv'), ['point_id', ...varied, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high', 'min', 'max']);
   const seriesCsv = recordsSeries ? new CsvFile(join(dir, 'series.csv'), ['run_id', 'point_id', 'replicate', ...seriesColumns]) : null;
   const replicates = plan.experiment.replicates;
+  // effects.csv: only for a whole sweep (a shard's replicates do not line up with its baselines'; merge writes it).
+  const effectsCsv = plan.baselines && !shard ? new CsvFile(join(dir, 'effects.csv'), effectsHeader(varied)) : null;
+  const effects = effectsCsv ? new SweepEffects({
+    baselines: plan.baselines!, metrics, pairing: pairingOf(plan.experiment), t: await loadTQuantile975(),
+    readPoint: (pointId) => pointSamples(index, pointId, replicates, metrics), write: (cells) => effectsCsv.row(cells), quote: csvCell,
+  }) : null;
   try {
     for (const point of plan.points) {
       const pointValues = plan.varied.map((key) => valueCell(point.values[key]));
@@ -73,13 +84,15 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
         if (seriesCsv && record.series) writeSeriesRows(seriesCsv, record, seriesColumns);
       }
       if (runsHere > 0) metrics.forEach((m, i) => pointsCsv.row([String(point.id), ...pointValues, csvCell(m), ...statisticsCells(describe(samples[i]))]));
+      effects?.point(point.id, pointValues, new Map(metrics.map((m, i) => [m, samples[i]])));
     }
   } catch (error) {
-    for (const file of [runsCsv, pointsCsv, seriesCsv]) file?.abandon();
+    for (const file of [runsCsv, pointsCsv, seriesCsv, effectsCsv]) file?.abandon();
     throw error;
   }
   const files: Record<string, string> = { 'runs.csv': runsCsv.finish(), 'points.csv': pointsCsv.finish() };
   if (seriesCsv) files['series.csv'] = seriesCsv.finish();
+  if (effectsCsv) files['effects.csv'] = effectsCsv.finish();
   const manifest = sweepManifest(plan, metrics, recordsSeries ? seriesColumns : undefined, index.failed, files, shard);
   writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
   return manifest;
@@ -99,6 +112,7 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     points: plan.points.length,
     failed,
     seeds: seedRule(plan.experiment),
+    ...(plan.experiment.baseline && files['effects.csv'] ? { effects: effectsManifest(plan.experiment.baseline, pairingOf(plan.experiment)) } : {}),
     tool: tool.tool,
     version: tool.version,
     modelVersion: MODEL_VERSION,
@@ -107,6 +121,21 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     citation: tool.citation,
     files,
   };
+}
+
+/** Under common seeds replicate r of every point has the same seed, so effects pair replicates. */
+function pairingOf(experiment: SweepPlan['experiment']): Pairing {
+  return experiment.seeds === 'common' ? 'paired' : 'independent';
+}
+
+/** Every metric's per-replicate values at a point, read back from the journal (NaN where a run failed). */
+function pointSamples(index: JournalIndex, pointId: number, replicates: number, metrics: readonly string[]): Map<string, number[]> {
+  const out = new Map(metrics.map((m) => [m, [] as number[]]));
+  for (let replicate = 0; replicate < replicates; replicate++) {
+    const record = index.read(pointId * replicates + replicate);
+    for (const m of metrics) out.get(m)!.push(record.metrics[m] ?? NaN);
+  }
+  return out;
 }
 
 function writeSeriesRows(file: CsvFile, record: JournalRecord, columns: string[]): void {

@@ -20,14 +20,27 @@ type MathJs = typeof import('mathjs');
 export type Describe = (values: readonly number[]) => PointStatistics;
 
 let loading: Promise<Describe> | undefined;
+let loadingMath: Promise<MathJs> | undefined;
+
+/** mathjs's number-only build (the lighter one), loaded once. */
+export function loadMath(): Promise<MathJs> {
+  loadingMath ??= import('mathjs/number').then((math) => math as unknown as MathJs);
+  return loadingMath;
+}
 
 /**
- * Load mathjs (its number-only build, the lighter one) once and return the statistics function.
- * A sweep calls this early so the load overlaps the runs.
+ * Load mathjs once and return the statistics function. A sweep calls this early so the load
+ * overlaps the runs.
  */
 export function loadStatistics(): Promise<Describe> {
-  loading ??= import('mathjs/number').then((math) => (values: readonly number[]) => describe(math as unknown as MathJs, values));
+  loading ??= loadMath().then((math) => (values: readonly number[]) => describe(math, values));
   return loading;
+}
+
+/** The 0.975 quantile of Student's t as a function of the degrees of freedom (for effect intervals). */
+export async function loadTQuantile975(): Promise<(df: number) => number> {
+  const math = await loadMath();
+  return (df: number) => studentTQuantile(math, 0.975, df);
 }
 
 export function describe(math: MathJs, values: readonly number[]): PointStatistics {

@@ -150,6 +150,45 @@ describe('experiment validation', () => {
   });
 });
 
+describe('baselines', () => {
+  const scenarios: ExperimentObject = {
+    ...base, design: { type: 'grid', parameters: { scenario: ['sanctions-only', 'defection-offer'], 'sanctions.offRamp': [false, true] } },
+  };
+  const planError = (experiment: ExperimentObject) => {
+    try {
+      planSweep(loadExperiment(experiment));
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).not.toContain('\n');
+      return (error as Error).message;
+    }
+    throw new Error('expected an InputError');
+  };
+
+  it('name design points by their keys: each point gets the point with those keys replaced', () => {
+    const plan = planSweep(loadExperiment({ ...scenarios, baseline: { scenario: 'sanctions-only' } }));
+    expect(plan.experiment.baseline).toEqual({ scenario: 'sanctions-only' });
+    expect(Array.from(plan.baselines!)).toEqual([0, 1, 0, 1]);
+    const one = planSweep(loadExperiment({ ...scenarios, baseline: { scenario: 'sanctions-only', sanctions: { offRamp: true } } }));
+    expect(Array.from(one.baselines!)).toEqual([1, 1, 1, 1]);
+    expect(describeExperiment(one.experiment)).toMatch(/effects over scenario = sanctions-only, sanctions.offRamp = true \(independent samples\)$/);
+    expect(planSweep(loadExperiment(base)).baselines).toBeUndefined();
+    expect('baseline' in loadExperiment(base)).toBe(false); // experiments without one keep their hash
+  });
+
+  it('refuse keys the design does not vary, values of the wrong kind, and values no design point has', () => {
+    expect(inputErrorOf({ ...scenarios, baseline: { 'sponsors.budgetUsd': 0 } })).toBe(
+      "invalid key 'baseline.sponsors.budgetUsd' (value 0): the design does not vary it (allowed: scenario, sanctions.offRamp)");
+    expect(inputErrorOf({ ...scenarios, baseline: { scenario: 'nowhere' } })).toMatch(/^invalid value for 'baseline.scenario': "nowhere" \(allowed: one of /);
+    expect(inputErrorOf({ ...scenarios, baseline: { 'sanctions.offRamp': 'no' } })).toMatch(/^invalid value for 'baseline.sanctions.offRamp': "no"/);
+    expect(inputErrorOf({ ...scenarios, baseline: {} })).toMatch(/^invalid value for 'baseline': \{\}/);
+    expect(planError({ ...scenarios, baseline: { scenario: 'off-ramp' } })).toMatch(
+      /^invalid value for 'baseline': \{"scenario":"off-ramp"\} \(allowed: .*no design point has scenario = off-ramp \(the design has scenario = sanctions-only, defection-offer\)\)$/);
+    const list: ExperimentObject = { ...base, design: { type: 'list', points: [{ scenario: 'sanctions-only' }, { scenario: 'defection-offer', 'sanctions.offRamp': true }] } };
+    expect(planError({ ...list, baseline: { scenario: 'sanctions-only' } })).toMatch(/design point 1 \(scenario = defection-offer, sanctions.offRamp = true\) has none/);
+  });
+});
+
 describe('the resolved experiment', () => {
   it('expands ranges and flattens set; resolving it again gives the same (and the same hash)', () => {
     const raw: ExperimentObject = {
@@ -219,7 +258,7 @@ describe('experiment JSON Schema', () => {
 
   it('knows every top-level key, design parameter and range key the validator accepts', () => {
     const props = schema.properties as Record<string, unknown>;
-    expect(Object.keys(props).sort()).toEqual(['$schema', 'description', 'design', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
+    expect(Object.keys(props).sort()).toEqual(['$schema', 'baseline', 'description', 'design', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
     const defs = schema.$defs as Record<string, { properties: Record<string, unknown> }>;
     expect(defs.dimensions.properties).toHaveProperty(['sponsors.payout.soldierUsd']);
     expect(defs.dimensions.properties).toHaveProperty(['scenario']);

@@ -1,0 +1,124 @@
+/**
+ * `defsim run --scenario S --baseline B --replicates N`: the effects of one scenario over another
+ * in a single command. It is a two-point sweep with common seeds — replicate r of both scenarios
+ * runs with seed hashInts(--seed, 0, r), so `seeds: common` in an experiment file gives the same
+ * numbers — written as a sweep directory (runs.csv, points.csv, effects.csv), plus effects.json
+ * (the scenario's rows of effects.csv, with what they compare) and a table on stdout.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { inputError, InputError } from '../../engine/errors.js';
+import { getPath } from '../../engine/schema.js';
+import { findScenario, SCENARIO_NAMES } from '../../agents/scenarios.js';
+import type { ExperimentObject } from '../experiment.js';
+import { jsonText, writeFileAtomic } from '../outputs.js';
+import { resolveParameters, type Overrides } from '../parameters.js';
+import { runsProgress } from '../progress.js';
+import { runSweep, type SweepManifest } from '../sweep.js';
+import { readEffects, type EffectsRow } from './files.js';
+import { formatInterval, formatNumber, textTable } from './format.js';
+import { OUTCOMES } from './outcomes.js';
+
+export interface BaselineRunRequest {
+  scenario: string;
+  baseline: string;
+  replicates: number;
+  seed: number;
+  /** The config file's overrides, then --set (and --ticks as time.ticks): both scenarios get them. */
+  overrides: Overrides[];
+  out: string;
+  force: boolean;
+  quiet: boolean;
+  workers?: number;
+  command: string;
+}
+
+/** Files a baseline run writes; with --force only these are replaced in a non-empty directory. */
+const OWN_FILES = ['journal.ndjson', 'runs.csv', 'points.csv', 'effects.csv', 'effects.json', 'manifest.json', 'series.csv', 'summary.json'];
+
+/** The experiment a baseline run is: both scenarios as a list design, common seeds, the baseline named. */
+export function baselineExperiment(request: Pick<BaselineRunRequest, 'scenario' | 'baseline' | 'replicates' | 'seed' | 'overrides'>): ExperimentObject {
+  if (!findScenario(request.baseline)) throw inputError('--baseline', request.baseline, `one of ${SCENARIO_NAMES.join(', ')} (see 'defsim scenarios')`);
+  // Resolving checks every override; the typed values are then taken from the result.
+  const params = resolveParameters(request.scenario, ...request.overrides);
+  resolveParameters(request.baseline, ...request.overrides);
+  const set: Record<string, number | boolean | string> = {};
+  for (const layer of request.overrides) {
+    for (const key of layer.keys()) if (key !== 'time.ticks') set[key] = getPath(params, key) as number | boolean | string;
+  }
+  return {
+    name: `${request.scenario}-vs-${request.baseline}`,
+    description: `defsim run --scenario ${request.scenario} --baseline ${request.baseline} --replicates ${request.replicates}`,
+    scenario: request.scenario,
+    set,
+    ticks: params.time.ticks,
+    replicates: request.replicates,
+    seed: request.seed,
+    seeds: 'common',
+    design: { type: 'list', points: [{ scenario: request.scenario }, { scenario: request.baseline }] },
+    baseline: { scenario: request.baseline },
+  };
+}
+
+export interface BaselineRunResult {
+  rows: EffectsRow[];
+  manifest: SweepManifest;
+}
+
+export async function runWithBaseline(request: BaselineRunRequest): Promise<BaselineRunResult> {
+  const experiment = baselineExperiment(request);
+  clearOwnFiles(request.out, request.force);
+  const progress = runsProgress(`run ${request.scenario} over ${request.baseline}`, request.quiet);
+  let outcome;
+  try {
+    outcome = await runSweep(experiment, { out: request.out, workers: request.workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+  } finally {
+    progress.stop();
+  }
+  const { rows: all, effects } = readEffects(request.out);
+  const rows = all.filter((row) => row.pointId === 0);
+  const manifest = outcome.manifest!;
+  const effectsJson = {
+    kind: 'effects',
+    scenario: request.scenario,
+    baseline: request.baseline,
+    replicates: request.replicates,
+    seed: request.seed,
+    seeds: manifest.seeds,
+    ticks: experiment.ticks,
+    modelVersion: manifest.modelVersion,
+    pairing: effects.pairing,
+    intervals: effects.intervals,
+    ratios: effects.ratios,
+    failed: manifest.failed,
+    effects: rows.map(({ pointId: _p, parameters: _v, baselinePointId: _b, ...rest }) => rest),
+  };
+  // effects.json, then the manifest again (last) with its sha256 and the command.
+  const files = { ...manifest.files, 'effects.json': writeFileAtomic(join(request.out, 'effects.json'), jsonText(effectsJson)) };
+  const final = { ...manifest, command: request.command, files };
+  writeFileAtomic(join(request.out, 'manifest.json'), jsonText(final));
+  return { rows, manifest: final as SweepManifest };
+}
+
+/** A new or empty directory; with --force, a directory whose defsim files are removed first (nothing else is touched). */
+function clearOwnFiles(out: string, force: boolean): void {
+  if (!existsSync(out) || readdirSync(out).length === 0) return;
+  if (!force) {
+    throw new InputError(`invalid value for '--out': ${JSON.stringify(out)} is not empty (allowed: a new or empty directory, or add --force to overwrite its defsim files)`);
+  }
+  for (const name of OWN_FILES) rmSync(join(out, name), { force: true });
+}
+
+/** The table `defsim run --baseline` prints. */
+export function baselineTable(rows: readonly EffectsRow[], scenario: string, baseline: string): string[] {
+  const byMetric = new Map(rows.map((row) => [row.metric, row]));
+  const body = OUTCOMES.filter((o) => byMetric.has(o.metric)).map((o) => {
+    const r = byMetric.get(o.metric)!;
+    const perMillion = r.effectPerMillionUsd === null ? `n/a (${r.effectPerMillionUsdUndefinedReason})` : formatInterval(r.effectPerMillionUsd, r.effectPerMillionUsdCi95Low, r.effectPerMillionUsdCi95High, o.unit);
+    const cost = o.unit !== 'people' ? '' : r.costPerAdditionalDefectionUsd === null
+      ? `n/a (${r.costPerAdditionalDefectionUsdUndefinedReason})`
+      : formatInterval(r.costPerAdditionalDefectionUsd, r.costPerAdditionalDefectionUsdCi95Low, r.costPerAdditionalDefectionUsdCi95High, 'usd_per_person', false);
+    return [o.label, formatNumber(r.baselineMean ?? NaN, o.unit), formatNumber(r.mean ?? NaN, o.unit), formatInterval(r.effect, r.effectCi95Low, r.effectCi95High, o.unit), o.metric === 'spend_usd' ? '' : perMillion, cost];
+  });
+  return textTable(['outcome', baseline, scenario, 'effect [95% interval]', 'effect per $1M [95%]', 'cost per additional defection [95%]'], body);
+}

@@ -1,0 +1,43 @@
+/**
+ * effects.csv of a sweep, written point by point while the sweep's files are assembled: each
+ * point's per-replicate metrics against its baseline point's (read back from the journal, the
+ * last baseline kept in memory, so memory stays flat however many points).
+ */
+import type { Pairing, TQuantile } from './estimate.js';
+import { effectCells } from './csv.js';
+import { effectRows, type PointSamples } from './rows.js';
+
+export interface SweepEffectsOptions {
+  baselines: Int32Array;
+  metrics: readonly string[];
+  pairing: Pairing;
+  t: TQuantile;
+  /** Per-replicate values of every metric at a point (index = replicate; NaN where a run failed). */
+  readPoint: (pointId: number) => PointSamples;
+  /** Write one CSV row (cells already quoted where needed). */
+  write: (cells: string[]) => void;
+  quote: (text: string) => string;
+}
+
+export class SweepEffects {
+  private cached: { id: number; samples: PointSamples } | null = null;
+
+  constructor(private readonly options: SweepEffectsOptions) {}
+
+  /** The rows of one point: `valueCells` are its varied parameters' cells, `samples` its replicates. */
+  point(pointId: number, valueCells: readonly string[], samples: PointSamples): void {
+    const { baselines, metrics, pairing, t, write, quote } = this.options;
+    const baselineId = baselines[pointId];
+    const sameRuns = baselineId === pointId;
+    const baseline = sameRuns ? samples : this.baselineSamples(baselineId);
+    for (const row of effectRows(samples, baseline, metrics, { pairing, t, sameRuns })) {
+      const cells = effectCells(row, baselineId);
+      write([String(pointId), ...valueCells, quote(cells[0]), ...cells.slice(1, -2), quote(cells.at(-2)!), quote(cells.at(-1)!)]);
+    }
+  }
+
+  private baselineSamples(id: number): PointSamples {
+    if (this.cached?.id !== id) this.cached = { id, samples: this.options.readPoint(id) };
+    return this.cached.samples;
+  }
+}
