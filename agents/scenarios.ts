@@ -20,6 +20,28 @@ export const SCENARIOS: readonly Scenario[] = [
     set: {},
   },
   {
+    name: 'no-policy',
+    description: 'The counterfactual: no payouts, no budget, no sanctions, no visas, no safe houses (what the other policies are measured against)',
+    set: {
+      'sponsors.budgetUsd': 0,
+      'sponsors.monthlyFundingUsd': 0,
+      'sponsors.payout.soldierUsd': 0,
+      'sponsors.payout.ncoUsd': 0,
+      'sponsors.payout.officerUsd': 0,
+      'sponsors.payout.juniorOfficialUsd': 0,
+      'sponsors.payout.midOfficialUsd': 0,
+      'sponsors.payout.seniorOfficialUsd': 0,
+      'sponsors.payout.tycoonUsd': 0,
+      'sponsors.payout.assetBonusUsd.soldier': 0,
+      'sponsors.payout.assetBonusUsd.official': 0,
+      'sponsors.payout.assetBonusUsd.tycoon': 0,
+      'sponsors.visasPerMonth': 0,
+      'sponsors.extraction.capacityPerMonth': 0,
+      'sanctions.enabled': false,
+      'sanctions.offRamp': false,
+    },
+  },
+  {
     name: 'sanctions-only',
     description: 'No payouts and no budget, heavier sanctions tranches (60 every 3 months), no off-ramp',
     set: {

@@ -1,63 +1,93 @@
 /**
- * `npm start`: the main job on built-in defaults — the policy comparison of the five scenarios
- * (experiments/policy-comparison.yaml) on all cores, then its chart report, into ./out/.
- * It builds the result in a temporary directory beside the old one and swaps it in only when
- * complete, so an interrupted `npm start` never leaves a half-written result looking complete.
+ * `npm start`: the main job on built-in defaults — the five policy scenarios against the no-policy
+ * counterfactual (experiments/policy-comparison.yaml) on all cores, then its chart report, into
+ * ./out/. It prints what each policy adds over no-policy, with 95% intervals, the policies ranked
+ * on what each buys and a short verdict (runners/effects/summary.ts). It builds the result in a
+ * temporary directory beside the old one and swaps it in only when complete, so an interrupted
+ * `npm start` never leaves a half-written result looking complete.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../engine/errors.js';
 import { writingTo } from './output-error.js';
+import { readEffects } from './effects/files.js';
+import type { Policy } from './effects/ranking.js';
+import { mainSummary } from './effects/summary.js';
+import { loadExperiment, type Experiment } from './experiment.js';
 import { PACKAGE_ROOT } from './outputs.js';
 import { runsProgress } from './progress.js';
+import { planSweep, type SweepPlan } from './sweep-design.js';
+import { loadTQuantile975 } from './sweep-stats.js';
 import { checkWorkers, sweep, type SweepOutcome } from './sweep.js';
 import { defaultWorkers } from './sweep-pool.js';
 
-const EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'policy-comparison.yaml');
+export const MAIN_EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'policy-comparison.yaml');
 
 /** A directory an earlier `npm start` wrote (a sweep of this experiment), safe to replace. */
-function isEarlierResult(dir: string): boolean {
+function isEarlierResult(dir: string, name: string): boolean {
   const manifest = join(dir, 'manifest.json');
   if (!existsSync(manifest)) return readdirSync(dir).length === 0;
   try {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as { kind?: string; experiment?: { name?: string } };
-    return m.kind === 'sweep' && m.experiment?.name === 'policy-comparison';
+    return m.kind === 'sweep' && m.experiment?.name === name;
   } catch {
     return false;
   }
 }
 
-interface MainArgs { out: string; workers?: string; quiet: boolean }
+/** The one baseline point every point is compared with, and the other points as policies. */
+function policiesOf(plan: SweepPlan): { baseline: Policy; policies: Policy[] } {
+  const ids = plan.baselines ? [...new Set(plan.baselines)] : [];
+  if (ids.length !== 1) {
+    throw new InputError(`invalid value for 'baseline': ${JSON.stringify(plan.experiment.baseline ?? null)} (allowed: one design point every policy is compared with, e.g. baseline: { scenario: no-policy })`);
+  }
+  const label = (id: number) => {
+    const values = plan.points[id].values;
+    return plan.varied.length === 1 && plan.varied[0] === 'scenario' ? String(values.scenario) : plan.varied.map((k) => `${k} = ${values[k]}`).join(', ');
+  };
+  const policy = (id: number): Policy => ({ pointId: id, label: label(id) });
+  return { baseline: policy(ids[0]), policies: plan.points.filter((p) => p.id !== ids[0]).map((p) => policy(p.id)) };
+}
+
+interface MainArgs { out: string; workers?: string; experiment?: string; quiet: boolean }
 
 export const mainCommand: CommandModule<object, MainArgs> = {
   command: 'main',
-  describe: 'The main job (what `npm start` runs): the five-scenario policy comparison on all cores, then its report, into ./out/',
+  describe: 'The main job (what `npm start` runs): what each of the five policies adds over no-policy, with intervals, then the report, into ./out/',
   builder: (y: Argv) =>
     y
-      .option('out', { type: 'string', default: 'out', describe: 'Parent directory; the result goes to <out>/policy-comparison/' })
+      .option('out', { type: 'string', default: 'out', describe: 'Parent directory; the result goes to <out>/<experiment name>/ (policy-comparison)' })
       .option('workers', { type: 'string', describe: `Worker threads (default: the number of cores, ${defaultWorkers()} here)` })
+      .option('experiment', { type: 'string', describe: 'Another comparison to run the same way: an experiment file with a baseline (default experiments/policy-comparison.yaml)' })
       .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<MainArgs>,
   handler: async (args) => {
-    const final = join(args.out, 'policy-comparison');
-    if (existsSync(final) && !isEarlierResult(final)) {
+    const experiment: Experiment = loadExperiment(args.experiment ?? MAIN_EXPERIMENT);
+    const plan = planSweep(experiment);
+    const { baseline, policies } = policiesOf(plan);
+    const final = join(args.out, experiment.name);
+    if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
       throw new InputError(`invalid value for '--out': ${JSON.stringify(final)} holds something other than an earlier 'npm start' result (allowed: a new directory, or one written by 'npm start'; nothing was changed)`);
     }
-    const staging = join(args.out, `.policy-comparison.partial-${process.pid}`);
+    const staging = join(args.out, `.${experiment.name}.partial-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     const workers = args.workers === undefined ? defaultWorkers() : checkWorkers(args.workers);
-    const progress = runsProgress('policy comparison', args.quiet);
-    const byScenario = new Map<string, Array<Record<string, number>>>();
+    const progress = runsProgress(experiment.name, args.quiet);
+    // Per point, per metric, the value of each replicate (index = replicate), for the pairwise comparisons.
+    const samples = new Map(plan.points.map((p) => [p.id, new Map<string, number[]>()]));
     let outcome: SweepOutcome;
     // On a full disk: one message (runners/output-error.ts); the staging directory is removed and an earlier result is untouched.
     const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
     try {
       outcome = await writingTo(args.out, again, async () => {
-        const runs = sweep(EXPERIMENT, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+        const runs = sweep(experiment, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
         let next;
         while (!(next = await runs.next()).done) {
-          const scenario = String(next.value.parameters.scenario);
-          byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), next.value.metrics]);
+          const point = samples.get(next.value.pointId)!;
+          for (const [metric, value] of Object.entries(next.value.metrics)) {
+            if (!point.has(metric)) point.set(metric, new Array<number>(experiment.replicates).fill(NaN));
+            point.get(metric)![next.value.replicate] = value;
+          }
         }
         progress.stop();
         const { renderReport } = await import('../reports/index.js');
@@ -70,10 +100,18 @@ export const mainCommand: CommandModule<object, MainArgs> = {
       rmSync(staging, { recursive: true, force: true });
       throw error;
     }
-    printSummary(byScenario, outcome, workers, args.quiet);
-    const where = relative(process.cwd(), final) || '.';
-    console.log(`report: ${join(where, 'report', 'report.html')} (charts, tables; report.md beside it)`);
-    console.log(`data:   ${where}/runs.csv, points.csv, series.csv, manifest.json`);
+    if (!args.quiet) {
+      const { rows, effects } = readEffects(final);
+      const t = await loadTQuantile975();
+      const scale = experiment.set['population.scale'];
+      console.log(`${experiment.name}: ${outcome.runs} runs (${outcome.points} scenarios × ${experiment.replicates} replicates, ${workers} workers${scale === undefined ? '' : `, population.scale ${scale}`}), ${outcome.failed} failed; ` +
+        `what each policy adds over ${baseline.label} by month ${experiment.ticks}, mean [95% interval]:`);
+      for (const line of mainSummary({ policies, baseline, rows, samples, pairing: effects.pairing, t, replicates: experiment.replicates, ticks: experiment.ticks })) console.log(line);
+      const where = relative(process.cwd(), final) || '.';
+      console.log('');
+      console.log(`report: ${join(where, 'report', 'report.html')} (findings first, then charts; report.md beside it)`);
+      console.log(`data:   ${where}/effects.csv, runs.csv, points.csv, series.csv, manifest.json`);
+    }
   },
 };
 
@@ -92,22 +130,4 @@ function swapIntoPlace(staging: string, final: string): void {
     throw error;
   }
   rmSync(old, { recursive: true, force: true });
-}
-
-function printSummary(byScenario: Map<string, Array<Record<string, number>>>, outcome: SweepOutcome, workers: number, quiet: boolean): void {
-  if (quiet) return;
-  const mean = (rows: Array<Record<string, number>>, key: string) => {
-    const values = rows.map((r) => r[key]).filter(Number.isFinite);
-    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
-  };
-  const n = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
-  console.log(`policy comparison: ${outcome.runs} runs (${outcome.points} scenarios × ${outcome.experiment.replicates} replicates, ${workers} workers), ${outcome.failed} failed; means at month ${outcome.experiment.ticks}:`);
-  const header = ['scenario', 'defections', 'army', 'police', 'senior off.', 'spend $M', 'per $1M', 'mil. cap. lost'];
-  const rows = [...byScenario].map(([scenario, runs]) => [
-    scenario, n(mean(runs, 'defected_all')), n(mean(runs, 'defected_army')), n(mean(runs, 'defected_police')),
-    n(mean(runs, 'defected_official_senior')), n(mean(runs, 'spend_usd') / 1e6, 1), n(mean(runs, 'defections_per_million_usd')),
-    n(mean(runs, 'military_capacity_lost'), 3),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 }

@@ -93,10 +93,12 @@ export function simulate(params: Parameters, seed: number, options: SimulateOpti
     cost_per_paid_defection_usd: final.paid_defections > 0 ? spend / final.paid_defections : NaN,
     military_capacity_lost: militaryLost,
     economic_capacity_lost: economicLost,
-    defections_per_million_usd: spend > 0 ? final.defected_all / millions : NaN,
-    capacity_lost_per_million_usd: spend > 0 ? (militaryLost + economicLost) / 2 / millions : NaN,
-    military_capacity_lost_per_million_usd: spend > 0 ? militaryLost / millions : NaN,
-    economic_capacity_lost_per_million_usd: spend > 0 ? economicLost / millions : NaN,
+    // Totals over spend: every defection and all capacity lost, including what would have happened
+    // with no money at all; what the money bought is an effect over a baseline (effects.csv).
+    defections_total_per_million_usd: spend > 0 ? final.defected_all / millions : NaN,
+    capacity_lost_total_per_million_usd: spend > 0 ? (militaryLost + economicLost) / 2 / millions : NaN,
+    military_capacity_lost_total_per_million_usd: spend > 0 ? militaryLost / millions : NaN,
+    economic_capacity_lost_total_per_million_usd: spend > 0 ? economicLost / millions : NaN,
     calibration_passed: calibration.filter((c) => c.pass).length,
     calibration_targets: calibration.length,
   };
