@@ -3,8 +3,10 @@ import type { ChartConfiguration, Plugin } from 'chart.js';
 import { FONT_FAMILY } from './font.js';
 import { formatValue, monthLabel } from './format.js';
 import { withAlpha } from './palette.js';
-import { capPlugin, colourBarRoom, heatmapPlugin, panelSeparatorPlugin, whiskerPlugin, type CapSet, type MarkStyle, type WhiskerSet } from './plugins.js';
-import type { AxisSpec, BarChartSpec, ChartSpec, HeatmapSpec, LineChartSpec, LineSeriesSpec, RenderSize } from './spec.js';
+import {
+  capPlugin, colourBarRoom, forestPlugin, heatmapPlugin, panelSeparatorPlugin, whiskerPlugin, type CapSet, type MarkStyle, type WhiskerSet,
+} from './plugins.js';
+import type { AxisSpec, BarChartSpec, ChartSpec, ForestChartSpec, HeatmapSpec, LineChartSpec, LineSeriesSpec, RenderSize } from './spec.js';
 
 /** Sizes that follow the canvas, so 800×450 and 3200×1800 charts look alike. */
 interface Style {
@@ -40,6 +42,8 @@ export function buildChartConfig(spec: ChartSpec, size: RenderSize): ChartConfig
       return barConfig(spec, spec.chart, size, style);
     case 'heatmap':
       return heatmapConfig(spec, spec.chart, size, style);
+    case 'forest':
+      return forestConfig(spec, spec.chart, size, style);
   }
 }
 
@@ -220,8 +224,8 @@ function addLineSeries(series: LineSeriesSpec, chart: LineChartSpec, style: Styl
     backgroundColor: series.colour,
     borderWidth: style.lineWidth,
     borderDash: series.dashed ? [style.lineWidth * 3.5, style.lineWidth * 2] : [],
-    pointStyle: series.markers ? 'circle' : 'line',
-    pointRadius: series.markers ? style.font * 0.3 : 0,
+    pointStyle: series.markers ? (series.marker ?? 'circle') : 'line',
+    pointRadius: series.markers ? style.font * 0.3 * (series.markerScale ?? 1) : 0,
     fill: false,
     tension: 0,
     spanGaps: false,
@@ -372,4 +376,59 @@ function heatmapConfig(spec: ChartSpec, chart: HeatmapSpec, size: RenderSize, st
   };
   const dataset = { label: chart.value.title, data: chart.cells.map((c) => ({ x: c.x, y: c.y })), pointRadius: 0 };
   return { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [heatmapPlugin(chart, heatStyle)] };
+}
+
+// ─── forest plots ───────────────────────────────────────────────────────────
+
+/**
+ * Rows (policies, first on top) share the vertical axis; each column (outcome) gets its own
+ * horizontal axis, the axes stacked side by side, each spanning 0 and every interval. Points are
+ * drawn by Chart.js, intervals, zero lines, column rules and n/a notes by forestPlugin.
+ */
+function forestConfig(spec: ChartSpec, chart: ForestChartSpec, size: RenderSize, style: Style): AnyConfig {
+  const datasets = chart.columns.map((column, k) => ({
+    label: '',
+    xAxisID: `x${k}`,
+    yAxisID: 'y',
+    data: column.cells.flatMap((cell, row) => (cell.x !== null && Number.isFinite(cell.x) ? [{ x: cell.x, y: row }] : [])),
+    rows: column.cells.flatMap((cell, row) => (cell.x !== null && Number.isFinite(cell.x) ? [row] : [])),
+    pointStyle: 'rectRot',
+    pointRadius: style.font * 0.42,
+    borderColor: '#000000',
+    borderWidth: 1,
+    backgroundColor: column.colour,
+    showLine: false,
+  }));
+  const options = baseOptions(spec, chart.note, size, style);
+  options.plugins.legend.display = false;
+  const scales: Options = {
+    y: {
+      ...valueScale({ title: '', format: 'number', categories: chart.rows }, style),
+      reverse: true,
+      title: { display: false },
+      ticks: { color: '#111111', font: { family: FONT_FAMILY, size: style.font }, callback: (value: number | string) => chart.rows[Number(value)] ?? '' },
+    },
+  };
+  chart.columns.forEach((column, k) => {
+    const values = column.cells.flatMap((c) => [c.x, c.low, c.high]).filter((v): v is number => v !== null && Number.isFinite(v));
+    const [low, high] = values.length ? [Math.min(0, ...values), Math.max(0, ...values)] : [-1, 1];
+    const pad = (high - low) * 0.15 || Math.abs(high) * 0.15 || 1;
+    const [min, max] = [low - pad, high + pad];
+    scales[`x${k}`] = {
+      ...valueScale({ title: column.title, format: column.format }, style, { min, max }),
+      // No labels at the very ends, where they would run into the next column's.
+      afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
+        scale.ticks = scale.ticks.filter((t) => t.value >= min + 0.05 * (max - min) && t.value <= max - 0.05 * (max - min));
+      },
+      position: 'bottom',
+      stack: 'columns',
+      stackWeight: 1,
+      ticks: {
+        color: '#222222', font: tickFont(style), maxRotation: 0, maxTicksLimit: 4, includeBounds: false,
+        callback: (value: number | string) => formatValue(Number(value), column.format),
+      },
+    };
+  });
+  options.scales = scales;
+  return { type: 'scatter', data: { datasets: datasets as never[] }, options, plugins: [forestPlugin(chart, style.marks, style.smallFont)] };
 }

@@ -88,8 +88,12 @@ const NAMED: Readonly<Record<string, string>> = {
   defected_tycoon: 'Defections, tycoons',
   spend_usd: 'Sponsor spending',
   budget_left_usd: 'Budget left',
-  defections_per_million_usd: 'Defections per US$1M spent',
-  capacity_lost_per_million_usd: 'Capacity lost per US$1M spent',
+  defected_official_senior: 'Defections, senior officials',
+  defected_official_economic: 'Defections, economic officials',
+  defections_total_per_million_usd: 'All defections (a total) per US$1M spent',
+  capacity_lost_total_per_million_usd: 'All capacity lost (a total) per US$1M spent',
+  military_capacity_lost_total_per_million_usd: 'All military capacity lost (a total) per US$1M spent',
+  economic_capacity_lost_total_per_million_usd: 'All economic capacity lost (a total) per US$1M spent',
   military_capacity_lost: 'Military capacity lost',
   economic_capacity_lost: 'Economic capacity lost',
   military_capacity: 'Military capacity',
@@ -98,6 +102,16 @@ const NAMED: Readonly<Record<string, string>> = {
   family_restricted_share: "Share of serving soldiers' families under restriction",
   sanctioned: 'People sanctioned',
 };
+
+/**
+ * What a metric that divides a total by spend counts, for its captions (empty for other metrics):
+ * it is not what the money bought.
+ */
+export function totalOverSpendCaveat(metric: string): string {
+  if (!/_total_per_million_usd$/.test(metric)) return '';
+  return ' This divides a total — every defection, or all capacity lost, including what would have happened with no money at all — by the spend: ' +
+    'it is not what the money bought (the Findings and effects.csv have that: effects over a baseline).';
+}
 
 /** A readable name for a series column, metric or parameter path. */
 export function displayName(name: string): string {
@@ -117,7 +131,7 @@ export function formatValue(value: number, format: ValueFormat): string {
     case 'probability':
       return `${trimmed(value * 100, 1)}%`;
     case 'index':
-      return trimmed(value, decimalsFor(value, 3));
+      return trimmed(value, decimalsFor(value, 3)).replace(/^-/, '−');
     case 'per_million_usd':
     case 'people_per_million_usd':
     case 'index_per_million_usd':

@@ -14,12 +14,14 @@ import { renderChartPng } from './render.js';
 import { runCharts } from './run-charts.js';
 import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSize } from './spec.js';
 import { sweepCharts } from './sweep-charts.js';
+import { findingsOf, type Findings } from './findings.js';
 import { runTables, sweepTables, type KeyTable } from './tables.js';
 
 export { ReportInputError, ReportOutputError } from './errors.js';
 export type { ChartKind, ChartMeta, ChartSpec, RenderSize } from './spec.js';
 export type { KeyTable } from './tables.js';
 export type { ReportContents } from './page.js';
+export type { Findings } from './findings.js';
 
 export interface ReportOptions {
   /** Folder to write the report into (default: DIR/report). */
@@ -86,16 +88,20 @@ function batchFailure(dir: string, outDir: string, error: unknown): BatchFailure
 }
 
 export interface ReportPlan {
+  /** Every chart, the findings' forest plot first. */
   readonly charts: readonly ChartSpec[];
   readonly tables: readonly KeyTable[];
   readonly notes: readonly string[];
+  /** What opens the report of a sweep with a baseline: its effects as tables and a forest plot. */
+  readonly findings: Findings | null;
 }
 
 /** The charts and tables for a loaded result (no rendering); chart file names are unique. */
 export function planReport(result: LoadedResult): ReportPlan {
   const plan = result.kind === 'run' ? runCharts(result) : sweepCharts(result);
   const tables = result.kind === 'run' ? runTables(result) : sweepTables(result);
-  return { charts: uniqueFiles(plan.charts), tables, notes: plan.notes };
+  const findings = result.kind === 'sweep' ? findingsOf(result) : { findings: null, charts: [], notes: [] };
+  return { charts: uniqueFiles([...findings.charts, ...plan.charts]), tables, notes: [...findings.notes, ...plan.notes], findings: findings.findings };
 }
 
 function uniqueFiles(charts: readonly ChartSpec[]): ChartSpec[] {
@@ -130,7 +136,7 @@ async function produceReport(dir: string, outDir: string, size: RenderSize, rend
     const rendered = await Promise.allSettled(plan.charts.map((spec) => renderTo(spec, join(temp, spec.file))));
     const failure = rendered.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    await writePages(temp, reportContents(result, size, plan.charts.map(chartMeta), plan.tables, plan.notes));
+    await writePages(temp, reportContents(result, size, plan.charts.map(chartMeta), plan.tables, plan.notes, plan.findings));
   });
   return {
     dir: result.dir,

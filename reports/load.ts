@@ -90,8 +90,43 @@ export interface RunStatusCounts {
   readonly failures: readonly { runId: string; pointId: string; error: string }[];
 }
 
+/** One row of effects.csv: a design point's effect over its baseline for one metric (NaN where a cell is empty). */
+export interface EffectRecord {
+  readonly pointId: string;
+  readonly baselinePointId: string;
+  readonly metric: string;
+  readonly n: number;
+  readonly baselineMean: number;
+  readonly mean: number;
+  readonly effect: number;
+  readonly effectLow: number;
+  readonly effectHigh: number;
+  readonly spendOverBaselineUsd: number;
+  readonly perMillionUsd: number;
+  readonly perMillionUsdLow: number;
+  readonly perMillionUsdHigh: number;
+  readonly costPerAdditionalDefectionUsd: number;
+  readonly costLow: number;
+  readonly costHigh: number;
+  /** Why the per-US$1M ratio is undefined ('' when defined). */
+  readonly perMillionUsdReason: string;
+  readonly costReason: string;
+}
+
+/** effects.csv and what the manifest says about it. */
+export interface SweepEffects {
+  /** The baseline as the experiment names it, e.g. { scenario: 'no-policy' }. */
+  readonly baseline: Readonly<Record<string, unknown>>;
+  /** 'paired' (common seeds) or 'independent'. */
+  readonly pairing: string;
+  readonly intervals: string;
+  readonly rows: readonly EffectRecord[];
+}
+
 export interface SweepResult extends LoadedCommon {
   readonly kind: 'sweep';
+  /** The experiment's name (manifest.experiment.name), which titles the report. */
+  readonly experimentName: string;
   readonly manifest: Readonly<Record<string, unknown>>;
   readonly varied: readonly VariedParameter[];
   readonly metrics: readonly string[];
@@ -102,6 +137,8 @@ export interface SweepResult extends LoadedCommon {
   readonly runStatus: RunStatusCounts;
   /** The long series.csv, when the sweep recorded series. */
   readonly series: Table | null;
+  /** effects.csv, when the experiment has a baseline. */
+  readonly effects: SweepEffects | null;
 }
 
 export type LoadedResult = RunResult | SweepResult;
@@ -255,11 +292,14 @@ async function loadSweep(dir: string, manifest: Record<string, unknown>, files: 
   for (const column of ['point_id', 'metric', ...POINTS_STAT_COLUMNS, ...variedPaths]) columnIndex(pointsTable, column);
   if (pointsTable.rows.length === 0) throw new ReportInputError(pointsTable.file, 'no data rows (expected one row per design point and metric)');
   const series = await loadSweepSeries(files, manifest);
+  const effects = await loadSweepEffects(files, manifest);
   const points = designPoints(pointsTable, variedPaths);
+  const experiment = manifest.experiment as { name?: unknown } | undefined;
   return {
     kind: 'sweep',
     dir,
     name: basename(dir),
+    experimentName: typeof experiment?.name === 'string' ? experiment.name : basename(dir),
     manifest,
     varied: variedPaths.map((path) => variedParameter(path, points)),
     metrics: metricNames(pointsTable, manifest),
@@ -268,8 +308,39 @@ async function loadSweep(dir: string, manifest: Record<string, unknown>, files: 
     runs,
     runStatus: runStatusCounts(runs),
     series,
+    effects,
     inputFiles: files.read,
     notes: files.checksumNotes(manifest),
+  };
+}
+
+const EFFECT_NUMBERS: ReadonlyArray<[keyof EffectRecord, string]> = [
+  ['n', 'n'], ['baselineMean', 'baseline_mean'], ['mean', 'mean'], ['effect', 'effect'], ['effectLow', 'effect_ci95_low'], ['effectHigh', 'effect_ci95_high'],
+  ['spendOverBaselineUsd', 'spend_over_baseline_usd'], ['perMillionUsd', 'effect_per_million_usd'], ['perMillionUsdLow', 'effect_per_million_usd_ci95_low'],
+  ['perMillionUsdHigh', 'effect_per_million_usd_ci95_high'], ['costPerAdditionalDefectionUsd', 'cost_per_additional_defection_usd'],
+  ['costLow', 'cost_per_additional_defection_usd_ci95_low'], ['costHigh', 'cost_per_additional_defection_usd_ci95_high'],
+];
+
+/** effects.csv is optional, but when the manifest lists it, it must be there and whole. */
+async function loadSweepEffects(files: InputFiles, manifest: Record<string, unknown>): Promise<SweepEffects | null> {
+  const listed = typeof manifest.files === 'object' && manifest.files !== null && 'effects.csv' in manifest.files;
+  if (!listed && !(await files.exists('effects.csv'))) return null;
+  const table = await files.csv('effects.csv');
+  const text = ['point_id', 'baseline_point_id', 'metric', 'effect_per_million_usd_undefined_reason', 'cost_per_additional_defection_usd_undefined_reason'].map((c) => columnIndex(table, c));
+  const numbers = EFFECT_NUMBERS.map(([key, column]) => [key, columnIndex(table, column), column] as const);
+  const rows = table.rows.map((row, i): EffectRecord => {
+    const record: Record<string, unknown> = {
+      pointId: row[text[0]], baselinePointId: row[text[1]], metric: row[text[2]], perMillionUsdReason: row[text[3]], costReason: row[text[4]],
+    };
+    for (const [key, at, column] of numbers) record[key] = parseNumberCell(row[at], table.file, i + 2, column);
+    return record as unknown as EffectRecord;
+  });
+  const about = (typeof manifest.effects === 'object' && manifest.effects !== null ? manifest.effects : {}) as Record<string, unknown>;
+  return {
+    baseline: typeof about.baseline === 'object' && about.baseline !== null ? (about.baseline as Record<string, unknown>) : {},
+    pairing: typeof about.pairing === 'string' ? about.pairing : 'unknown',
+    intervals: typeof about.intervals === 'string' ? about.intervals : '',
+    rows,
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LoadedResult } from './load.js';
 import type { ChartMeta, RenderSize } from './spec.js';
 import type { KeyTable } from './tables.js';
+import type { Findings } from './findings.js';
 
 /** Everything a report page shows; report.json is this, as JSON. */
 export interface ReportContents {
@@ -12,6 +13,8 @@ export interface ReportContents {
   readonly kind: 'run' | 'sweep';
   readonly name: string;
   readonly title: string;
+  /** A sweep with a baseline opens with its effects (tables, and the forest plot's files); null otherwise. */
+  readonly findings: Findings | null;
   readonly inputs: readonly { name: string; sha256: string }[];
   readonly size: RenderSize;
   readonly charts: readonly ChartMeta[];
@@ -21,13 +24,22 @@ export interface ReportContents {
 
 export const PAGE_FILES = ['report.html', 'report.md', 'report.json'] as const;
 
-export function reportContents(result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[]): ReportContents {
+/** The page title names what was run — the experiment, or the scenario and seed — never the directory (which may be a temporary one). */
+export function reportTitle(result: LoadedResult): string {
+  if (result.kind === 'sweep') return `defsim sweep report: ${result.experimentName}`;
+  return `defsim run report: ${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
+}
+
+export function reportContents(
+  result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[], findings: Findings | null = null,
+): ReportContents {
   return {
     generator: 'defsim report',
     reportFormat: 1,
     kind: result.kind,
     name: result.name,
-    title: result.kind === 'run' ? `defsim run report: ${result.name}` : `defsim sweep report: ${result.name}`,
+    title: reportTitle(result),
+    findings,
     inputs: result.inputFiles,
     size,
     charts,
@@ -89,9 +101,25 @@ function htmlFigure(chart: ChartMeta, index: number, size: RenderSize): string {
   ].join('\n');
 }
 
+/** The findings' charts and the other charts, each with its figure number (findings first). */
+function splitCharts(contents: ReportContents): { findings: [ChartMeta, number][]; rest: [ChartMeta, number][] } {
+  const inFindings = new Set(contents.findings?.charts ?? []);
+  const numbered = contents.charts.map((c, i) => [c, i] as [ChartMeta, number]);
+  return { findings: numbered.filter(([c]) => inFindings.has(c.file)), rest: numbered.filter(([c]) => !inFindings.has(c.file)) };
+}
+
+function findingsIntro(findings: Findings): string {
+  return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway. ` +
+    `Intervals: ${findings.intervals}. Ratios per US$1M and costs per additional defection use Fieller's 95% interval; a ratio whose denominator is not distinguishable from 0 is undefined (n/a, with the reason), never a number. Data: effects.csv.`;
+}
+
 function html(contents: ReportContents): string {
   const notes = contents.notes.length > 0 ? `<h2>Notes</h2>\n<ul class="notes">\n${contents.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}\n</ul>` : '';
-  const toc = contents.charts.map((c, i) => `<li><a href="#${escapeHtml(c.file)}">${escapeHtml(`Figure ${i + 1}. ${c.title}`)}</a></li>`).join('\n');
+  const { findings: findingCharts, rest } = splitCharts(contents);
+  const findings = contents.findings
+    ? `<h2>Findings</h2>\n<p>${escapeHtml(findingsIntro(contents.findings))}</p>\n${contents.findings.tables.map(htmlTable).join('\n')}\n${findingCharts.map(([c, i]) => htmlFigure(c, i, contents.size)).join('\n')}`
+    : '';
+  const toc = rest.map(([c, i]) => `<li><a href="#${escapeHtml(c.file)}">${escapeHtml(`Figure ${i + 1}. ${c.title}`)}</a></li>`).join('\n');
   const inputs = contents.inputs.map((f) => `${f.name} (sha256 ${f.sha256.slice(0, 12)}…)`).join(', ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -105,6 +133,7 @@ function html(contents: ReportContents): string {
 <body>
 <h1>${escapeHtml(contents.title)}</h1>
 <p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. Counts are in people, money in US dollars, one tick is one month (tick 0 = February 2021).</p>
+${findings}
 ${notes}
 <h2>Key numbers</h2>
 ${contents.tables.map(htmlTable).join('\n')}
@@ -112,7 +141,7 @@ ${contents.tables.map(htmlTable).join('\n')}
 <nav><ol>
 ${toc}
 </ol></nav>
-${contents.charts.map((c, i) => htmlFigure(c, i, contents.size)).join('\n')}
+${rest.map(([c, i]) => htmlFigure(c, i, contents.size)).join('\n')}
 </body>
 </html>
 `;
@@ -133,10 +162,16 @@ function markdownTable(table: KeyTable): string {
 
 function markdown(contents: ReportContents): string {
   const parts = [`# ${contents.title}`, '', `Result kind: ${contents.kind}. Read from: ${contents.inputs.map((f) => f.name).join(', ')}.`];
+  const { findings, rest } = splitCharts(contents);
+  const figure = ([chart, i]: [ChartMeta, number]) => {
+    parts.push('', `### Figure ${i + 1}. ${chart.title}`, '', `![${chart.title}](${chart.file})`, '', chart.caption, '', `*${sourceText(chart)}*`);
+  };
+  if (contents.findings) {
+    parts.push('', '## Findings', '', findingsIntro(contents.findings), '', contents.findings.tables.map(markdownTable).join('\n\n'));
+    findings.forEach(figure);
+  }
   if (contents.notes.length > 0) parts.push('', '## Notes', '', ...contents.notes.map((n) => `- ${n}`));
   parts.push('', '## Key numbers', '', contents.tables.map(markdownTable).join('\n\n'), '', '## Charts');
-  contents.charts.forEach((chart, i) => {
-    parts.push('', `### Figure ${i + 1}. ${chart.title}`, '', `![${chart.title}](${chart.file})`, '', chart.caption, '', `*${sourceText(chart)}*`);
-  });
+  rest.forEach(figure);
   return parts.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@ import type { Chart, Plugin, Scale } from 'chart.js';
 import { FONT_FAMILY } from './font.js';
 import { formatValue } from './format.js';
 import { heatColour, heatTextColour } from './palette.js';
-import type { HeatmapSpec } from './spec.js';
+import type { ForestChartSpec, HeatmapSpec } from './spec.js';
 
 export interface WhiskerSet {
   readonly datasetIndex: number;
@@ -189,4 +189,52 @@ function drawColourBar(chart: Chart, spec: HeatmapSpec, style: HeatmapStyle, low
 /** Right-hand room the colour bar needs: gap, bar, value labels, rotated title. */
 export function colourBarRoom(style: HeatmapStyle, longestLabelChars: number): number {
   return style.fontSize * 1.2 + style.colourBarWidth + style.fontSize * (0.4 + 0.9 * 0.62 * longestLabelChars + 0.6 + 1.6);
+}
+
+/**
+ * What a forest plot needs besides its points: a dashed line at 0 in each column, a rule between
+ * columns, each interval as a horizontal whisker, and the note (`n/a: no spend`) of a cell with
+ * no value, written where its point would be.
+ */
+export function forestPlugin(spec: ForestChartSpec, style: MarkStyle, fontSize: number): Plugin {
+  return {
+    id: 'defsimForest',
+    beforeDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      const area = chart.chartArea;
+      const y = chart.scales.y;
+      ctx.save();
+      spec.columns.forEach((column, k) => {
+        const x = chart.scales[`x${k}`];
+        ctx.strokeStyle = '#777777';
+        ctx.lineWidth = 1.5;
+        if (k > 0) segment(ctx, x.left, area.top, x.left, area.bottom);
+        ctx.setLineDash([6, 4]);
+        ctx.strokeStyle = '#555555';
+        ctx.lineWidth = 1.2;
+        const zero = x.getPixelForValue(0);
+        if (zero >= x.left && zero <= x.right) segment(ctx, zero, area.top, zero, area.bottom);
+        ctx.setLineDash([]);
+        ctx.strokeStyle = '#000000';
+        ctx.lineWidth = style.lineWidth;
+        column.cells.forEach((cell, row) => {
+          const py = y.getPixelForValue(row);
+          if (cell.x === null || !Number.isFinite(cell.x)) {
+            ctx.fillStyle = '#444444';
+            ctx.font = `italic ${fontSize}px ${FONT_FAMILY}`;
+            ctx.textAlign = 'center';
+            ctx.textBaseline = 'middle';
+            ctx.fillText(cell.note ?? 'n/a', (x.left + x.right) / 2, py, x.right - x.left - 8);
+            return;
+          }
+          if (cell.low === null || cell.high === null || !Number.isFinite(cell.low) || !Number.isFinite(cell.high)) return;
+          const [left, right] = [x.getPixelForValue(cell.low), x.getPixelForValue(cell.high)];
+          segment(ctx, left, py, right, py);
+          segment(ctx, left, py - style.capHalfWidth, left, py + style.capHalfWidth);
+          segment(ctx, right, py - style.capHalfWidth, right, py + style.capHalfWidth);
+        });
+      });
+      ctx.restore();
+    },
+  };
 }

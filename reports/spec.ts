@@ -15,7 +15,9 @@ export type ChartKind =
   | 'points_compare'
   | 'response_curve'
   | 'heatmap'
-  | 'scenario_bars';
+  | 'scenario_bars'
+  | 'forest'
+  | 'effects_over_time';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */
@@ -66,6 +68,10 @@ export interface LineSeriesSpec {
   readonly rightAxis?: boolean;
   /** Draw a marker at each point (response curves). */
   readonly markers?: boolean;
+  /** The marker's shape (Chart.js point style; default a circle), so lines of one colour family stay apart. */
+  readonly marker?: 'circle' | 'triangle' | 'rect' | 'rectRot' | 'star' | 'crossRot' | 'rectRounded';
+  /** Marker size relative to the default (1). */
+  readonly markerScale?: number;
 }
 
 export interface PanelSpec {
@@ -115,8 +121,33 @@ export interface HeatmapSpec {
   readonly note?: string;
 }
 
+/** One cell of a forest plot: a value with its interval, or a note saying why there is none (`n/a: no spend`). */
+export interface ForestCellSpec {
+  readonly x: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly note?: string;
+}
+
+/** One column of a forest plot: an outcome with its own axis (units differ between outcomes). */
+export interface ForestColumnSpec {
+  readonly title: string;
+  readonly format: ValueFormat;
+  readonly colour: string;
+  /** One per row, in row order. */
+  readonly cells: readonly ForestCellSpec[];
+}
+
+/** A forest plot: rows (policies, top to bottom) against columns (outcomes), each cell a point with a horizontal interval. */
+export interface ForestChartSpec {
+  readonly type: 'forest';
+  readonly rows: readonly string[];
+  readonly columns: readonly ForestColumnSpec[];
+  readonly note?: string;
+}
+
 export interface ChartSpec extends ChartMeta {
-  readonly chart: LineChartSpec | BarChartSpec | HeatmapSpec;
+  readonly chart: LineChartSpec | BarChartSpec | HeatmapSpec | ForestChartSpec;
 }
 
 /** Pixel size of every chart; scale is the device pixel ratio (2 for print). */

@@ -1,7 +1,7 @@
 /** Chart specifications for a sweep: replicate means over time, response curves, heatmaps and scenario bars. */
 import { columnIndex, hasColumn, type Table } from './csv.js';
 import {
-  axisTitle, describePoint, displayName, formatForName, formatParameterValue, GROUPS, MONTH_AXIS_TITLE, slug, unitLabel,
+  axisTitle, describePoint, displayName, formatForName, formatParameterValue, GROUPS, MONTH_AXIS_TITLE, slug, totalOverSpendCaveat, unitLabel,
   type ValueFormat,
 } from './format.js';
 import type { DesignPoint, MetricStat, SweepResult, VariedParameter } from './load.js';
@@ -9,27 +9,39 @@ import { GROUP_COLOURS, OTHER_COLOURS, orderedColours } from './palette.js';
 import type { ChartPlan } from './run-charts.js';
 import type { AxisSpec, BarGroupSpec, ChartSpec, LineSeriesSpec, PointSpec } from './spec.js';
 import { meanInterval, type MeanInterval } from './stats.js';
+import { effectsOverTime } from './effect-charts.js';
 
 /** Overlaying more design points than this in one chart is unreadable; per-point charts still show them all. */
 const MAX_OVERLAID_POINTS = 10;
-const COMPARED_SERIES = ['defected_all', 'military_capacity', 'economic_capacity'];
-const SCENARIO_METRICS = ['defections_per_million_usd', 'capacity_lost_per_million_usd', 'defected_all', 'spend_usd'];
+const COMPARED_CAPACITY = ['military_capacity', 'economic_capacity'];
+/** Groups compared over time, one panel each (the CDM's hundreds of thousands would flatten the army on one axis). */
+const COMPARED_GROUPS: ReadonlyArray<{ column: string; title: string }> = [
+  { column: 'defected_army', title: 'army\n(people)' },
+  { column: 'defected_police', title: 'police\n(people)' },
+  { column: 'defected_official', title: 'CDM, officials\n(people)' },
+  { column: 'defected_official_senior', title: 'senior officials\n(people)' },
+  { column: 'defected_tycoon', title: 'tycoons\n(people)' },
+];
+const SCENARIO_METRICS = [
+  'defected_army', 'defected_police', 'defected_official_senior', 'defected_official', 'military_capacity_lost', 'economic_capacity_lost', 'spend_usd',
+];
 const GROUP_METRICS = GROUPS.map((g) => `defected_${g}`);
 const INTERVAL_NOTE = 'markers: mean over replicates · whiskers: 95% confidence interval of the mean';
 
 export function sweepCharts(sweep: SweepResult): ChartPlan {
   const plan: ChartPlan = { charts: [], notes: [] };
   if (sweep.series) {
-    const means = replicateMeans(sweep.series, [...GROUP_METRICS, ...COMPARED_SERIES]);
+    const means = replicateMeans(sweep.series, [...GROUP_METRICS, ...COMPARED_GROUPS.map((g) => g.column), ...COMPARED_CAPACITY]);
     plan.charts.push(...sweep.points.flatMap((point) => pointChart(sweep, point, means.get(point.id))));
-    plan.charts.push(...compareCharts(sweep, means, plan.notes));
+    // With a baseline the comparison over time is drawn as effects over it (effect-charts.ts).
+    plan.charts.push(...(sweep.effects ? effectsOverTime(sweep, plan.notes) : compareCharts(sweep, means, plan.notes)));
   } else {
     plan.notes.push('Replicate means over time: left out, the sweep has no series.csv (series were not recorded)');
   }
   plan.charts.push(...responseCharts(sweep));
   if (sweep.varied.length === 2) plan.charts.push(...heatmapCharts(sweep));
   const scenario = sweep.varied.find(isScenario);
-  if (scenario) plan.charts.push(...scenarioCharts(sweep, scenario, plan.notes), ...baselineCharts(sweep, scenario, plan.notes));
+  if (scenario) plan.charts.push(...scenarioCharts(sweep, scenario, plan.notes));
   if (plan.charts.length === 0) plan.notes.push('No charts: points.csv has no metric with a finite mean');
   return plan;
 }
@@ -120,7 +132,27 @@ function compareCharts(sweep: SweepResult, means: Map<string, PointSeries>, note
   }
   const colours = orderedColours(points.length);
   const first = means.get(points[0].id)!;
-  return COMPARED_SERIES.filter((column) => first.columns.has(column)).map((column) => {
+  const groups = COMPARED_GROUPS.filter((g) => first.columns.has(g.column));
+  const byGroup: ChartSpec[] = groups.length === 0 ? [] : [{
+    file: 'sweep-compare-defections-by-group.png',
+    title: 'Cumulative defections over time, by group and design point',
+    caption:
+      'Cumulative defections (people) of each group, one panel per group on its own linear axis (so the CDM does not flatten the army), ' +
+      'one line per design point: mean over replicate runs, 95% confidence interval of the mean shaded.',
+    kind: 'points_compare',
+    source: { file: 'series.csv', columns: ['point_id', 'run_id', 'tick', ...groups.map((g) => g.column)] },
+    chart: {
+      type: 'line',
+      x: monthAxis(first.ticks),
+      panels: groups.map((g) => ({ axis: { title: g.title, format: 'people', padded: true } })),
+      series: groups.flatMap((g, k) => points.map((point, i) => {
+        const series = means.get(point.id)!;
+        return { label: k === 0 ? pointLabel(point) : '', colour: colours[i], interval: 'band' as const, panel: k, points: bandPoints(series.ticks, series.columns.get(g.column)!) };
+      })),
+      note: 'lines: mean over replicates · shaded: 95% CI of the mean',
+    },
+  }];
+  return [...byGroup, ...COMPARED_CAPACITY.filter((column) => first.columns.has(column)).map((column) => {
     const format = formatForName(column);
     return {
       file: `sweep-compare-${slug(column)}.png`,
@@ -138,8 +170,8 @@ function compareCharts(sweep: SweepResult, means: Map<string, PointSeries>, note
         }),
         note: 'lines: mean over replicates · shaded: 95% CI of the mean',
       },
-    };
-  });
+    } satisfies ChartSpec;
+  })];
 }
 
 function pointLabel(point: DesignPoint): string {
@@ -263,7 +295,7 @@ function metricResponseChart(sweep: SweepResult, parameter: VariedParameter, oth
     caption:
       `${displayName(metric)} (${unitLabel(formatForName(metric))}) at each value of ${parameter.path}: mean over replicate runs ` +
       `(${replicateCount(sweep, metric)}) with 95% confidence intervals` +
-      (others.length > 0 ? `; one line per value of ${others.map((o) => o.path).join(' and ')}.` : '.'),
+      (others.length > 0 ? `; one line per value of ${others.map((o) => o.path).join(' and ')}.` : '.') + totalOverSpendCaveat(metric),
     kind: 'response_curve',
     source: { file: 'points.csv', columns: ['point_id', ...sweep.varied.map((p) => p.path), 'metric', 'mean', 'ci95_low', 'ci95_high'] },
     chart: { type: 'line', x: parameterAxis(parameter), panels: [{ axis: metricAxis(metric, values) }], series, note: INTERVAL_NOTE },
@@ -286,7 +318,7 @@ function heatmapCharts(sweep: SweepResult): ChartSpec[] {
       title: `${displayName(metric)} by ${xParameter.path} and ${yParameter.path}`,
       caption:
         `${displayName(metric)} (${unitLabel(format)}), mean over replicate runs (${replicateCount(sweep, metric)}), for each ` +
-        `combination of ${xParameter.path} (across) and ${yParameter.path} (up). Colour and the number in each cell show the mean.`,
+        `combination of ${xParameter.path} (across) and ${yParameter.path} (up). Colour and the number in each cell show the mean.` + totalOverSpendCaveat(metric),
       kind: 'heatmap',
       source: { file: 'points.csv', columns: ['point_id', xParameter.path, yParameter.path, 'metric', 'mean'] },
       chart: {
@@ -315,9 +347,7 @@ function scenarioCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
   const groups = groupByOthers(sweep.points, others);
   const colours = groups.length === 1 ? [OTHER_COLOURS.skyBlue] : orderedColours(groups.length);
   const metrics = SCENARIO_METRICS.filter((m) => hasFiniteMean(sweep, m));
-  for (const missing of SCENARIO_METRICS.slice(0, 2).filter((m) => !metrics.includes(m))) {
-    notes.push(`Scenario comparison of ${missing}: left out, points.csv has no values for it`);
-  }
+  if (metrics.length === 0) notes.push(`Scenario comparison: left out, points.csv has none of ${SCENARIO_METRICS.join(', ')}`);
   return metrics.map((metric) => {
     const format = formatForName(metric);
     const bars: BarGroupSpec[] = groups.map((group, i) => ({
@@ -332,15 +362,14 @@ function scenarioCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
     // A scenario where the metric is undefined in every group (e.g. per $1M with nothing spent) is named as such.
     const undefinedAt = scenario.values.map((_, k) => bars.every((b) => b.values[k].y === null));
     const categories = scenario.values.map((value, k) => (undefinedAt[k] ? `${value} (n/a)` : String(value)));
-    const perMillion = metric.endsWith('_per_million_usd');
     return {
       file: `sweep-scenario-${slug(metric)}.png`,
       title: `${displayName(metric)}, by scenario`,
       caption:
         `${displayName(metric)} (${unitLabel(format)}) for each scenario: mean over replicate runs (${replicateCount(sweep, metric)}) ` +
         `with 95% confidence intervals` + (others.length > 0 ? `; one bar per value of ${others.map((o) => o.path).join(' and ')}.` : '.') +
-        (undefinedAt.some(Boolean) ? ` n/a: undefined there${perMillion ? ' (nothing was spent)' : ''}.` : '') +
-        (perMillion ? ' This counts every defection, including those that would have happened without any money; the "bought over the no-spend baseline" charts net those out.' : ''),
+        (undefinedAt.some(Boolean) ? ' n/a: undefined there.' : '') +
+        ' These are levels, not effects: what each scenario adds over a baseline is in the Findings (effects.csv).',
       kind: 'scenario_bars',
       source: { file: 'points.csv', columns: ['point_id', ...sweep.varied.map((p) => p.path), 'metric', 'mean', 'ci95_low', 'ci95_high'] },
       chart: {
@@ -352,96 +381,4 @@ function scenarioCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
       },
     };
   });
-}
-
-// ─── what the money bought, over a no-spend baseline ─────────────────────────
-
-const BASELINE_METRICS: ReadonlyArray<{ metric: string; what: string; format: ValueFormat }> = [
-  { metric: 'defected_all', what: 'Additional defections', format: 'people_per_million_usd' },
-  { metric: 'military_capacity_lost', what: 'Additional military capacity lost', format: 'index_per_million_usd' },
-  { metric: 'economic_capacity_lost', what: 'Additional economic capacity lost', format: 'index_per_million_usd' },
-];
-
-/** Whether the sweep used common random numbers (the same seeds at every design point). */
-function commonSeeds(sweep: SweepResult): boolean {
-  const experiment = sweep.manifest.experiment as { seeds?: unknown } | undefined;
-  return experiment?.seeds === 'common';
-}
-
-/** A metric's value in each finished run of a point, by replicate (from runs.csv). */
-function runValues(sweep: SweepResult, pointId: string, metric: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const runs = sweep.runs;
-  if (!hasColumn(runs, metric) || !hasColumn(runs, 'replicate')) return out;
-  const [p, r, m, st] = ['point_id', 'replicate', metric, 'status'].map((c) => columnIndex(runs, c));
-  for (const row of runs.rows) {
-    if (row[p] !== pointId || row[st] !== 'ok' || row[m] === '') continue;
-    const value = Number(row[m]);
-    if (Number.isFinite(value)) out.set(row[r], value);
-  }
-  return out;
-}
-
-/**
- * When one scenario spends nothing (e.g. sanctions-only), each spending scenario's gain over it per
- * US$1 million: (mean − baseline mean) / mean spend. With common random numbers the interval is
- * the t interval of the per-replicate differences (replicate r of both scenarios shares its seed);
- * otherwise it comes from the two means' standard errors (normal approximation). Spend is taken as known.
- */
-function baselineCharts(sweep: SweepResult, scenario: VariedParameter, notes: string[]): ChartSpec[] {
-  if (sweep.varied.length !== 1) return [];
-  const pointOf = (value: string | number | boolean) => sweep.points.find((p) => p.params[scenario.path] === value);
-  const spendOf = (value: string | number | boolean) => {
-    const point = pointOf(value);
-    return point ? statOf(sweep, point, 'spend_usd')?.mean : undefined;
-  };
-  const baseline = scenario.values.find((v) => spendOf(v) === 0);
-  if (baseline === undefined) return [];
-  const spenders = scenario.values.filter((v) => (spendOf(v) ?? 0) > 0);
-  if (spenders.length === 0) return [];
-  const base = pointOf(baseline)!;
-  const paired = commonSeeds(sweep);
-  const charts: ChartSpec[] = [];
-  for (const { metric, what, format } of BASELINE_METRICS) {
-    const b = statOf(sweep, base, metric);
-    if (!b || !Number.isFinite(b.mean)) continue;
-    const baseRuns = paired ? runValues(sweep, base.id, metric) : undefined;
-    const values = spenders.map((value) => {
-      const point = pointOf(value)!;
-      const s = statOf(sweep, point, metric);
-      const millions = spendOf(value)! / 1e6;
-      if (!s || !Number.isFinite(s.mean)) return { y: null, low: null, high: null };
-      if (baseRuns) {
-        const diffs = [...runValues(sweep, point.id, metric)].filter(([r]) => baseRuns.has(r)).map(([r, v]) => v - baseRuns.get(r)!);
-        const interval = meanInterval(diffs);
-        return { y: interval.mean / millions, low: interval.low / millions, high: interval.high / millions };
-      }
-      const diff = (s.mean - b.mean) / millions;
-      const se = Math.sqrt((s.sd * s.sd) / Math.max(s.n, 1) + (b.sd * b.sd) / Math.max(b.n, 1)) / millions;
-      return { y: diff, low: diff - 1.96 * se, high: diff + 1.96 * se };
-    });
-    const intervalText = paired
-      ? `whiskers: 95% t interval of the per-replicate differences (common random numbers: replicate r of both scenarios shares its seed)`
-      : `whiskers: 95% interval from the two means' standard errors (normal approximation)`;
-    charts.push({
-      file: `sweep-baseline-${slug(metric)}-per-million-usd.png`,
-      title: `${what} per US$1M, over ${baseline}`,
-      caption:
-        `${what} per US$1 million spent, over the no-spend scenario ${baseline}: (scenario − ${baseline}) / scenario mean spend, ` +
-        `at the end of the run; ${intervalText}; spend taken as known. Negative values mean the scenario did worse than spending nothing.`,
-      kind: 'scenario_bars',
-      source: paired
-        ? { file: 'runs.csv', columns: ['point_id', 'replicate', scenario.path, metric, 'status'] }
-        : { file: 'points.csv', columns: ['point_id', scenario.path, 'metric', 'n', 'mean', 'sd'] },
-      chart: {
-        type: 'bar',
-        x: { title: scenario.path, categories: spenders.map(String) },
-        y: { title: axisTitle(what, format), format },
-        groups: [{ label: `over ${baseline} (${replicateCount(sweep, metric)}${paired ? ', paired' : ''})`, colour: OTHER_COLOURS.skyBlue, values }],
-        note: `bars: (scenario − ${baseline}) / spend · ${paired ? 'whiskers: 95% t interval, paired replicates' : 'whiskers: 95% interval'}`,
-      },
-    });
-  }
-  if (charts.length === 0) notes.push(`No baseline comparison: ${baseline} has no finite means`);
-  return charts;
 }

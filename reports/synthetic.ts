@@ -133,8 +133,8 @@ export function syntheticMetrics(rows: readonly Row[]): Record<string, number> {
     military_capacity_lost: militaryLost,
     economic_capacity_lost: economicLost,
     spend_usd: last.spend_usd,
-    defections_per_million_usd: millions > 0 ? last.defected_all / millions : 0,
-    capacity_lost_per_million_usd: millions > 0 ? (militaryLost + economicLost) / millions : 0,
+    defections_total_per_million_usd: millions > 0 ? last.defected_all / millions : 0,
+    capacity_lost_total_per_million_usd: millions > 0 ? (militaryLost + economicLost) / millions : 0,
     reprisals: last.reprisals,
   };
 }

@@ -9,7 +9,7 @@ export interface KeyTable {
   readonly rows: readonly (readonly string[])[];
 }
 
-const SWEEP_KEY_METRICS = ['defected_all', 'defections_per_million_usd', 'capacity_lost_per_million_usd', 'spend_usd'];
+const SWEEP_KEY_METRICS = ['defected_army', 'defected_police', 'defected_official_senior', 'defected_official', 'military_capacity_lost', 'economic_capacity_lost', 'spend_usd'];
 
 export function runTables(run: RunResult): KeyTable[] {
   return [finalByGroup(run), finalTotals(run), summaryMetrics(run), calibrationTable(run)].filter((t) => t.rows.length > 0);
@@ -46,7 +46,8 @@ function finalTotals(run: RunResult): KeyTable {
     ['Defections, all groups (people)', lastOf(run, 'defected_all'), 'people'],
     ['Sponsor spending (US dollars)', lastOf(run, 'spend_usd'), 'usd'],
     ['Budget left (US dollars)', lastOf(run, 'budget_left_usd'), 'usd'],
-    ['Cost per defection (US dollars per person)', run.summary.costPerDefectionUsd ?? lastOf(run, 'cost_per_defection_usd'), 'usd_per_person'],
+    // Spend over every defection, paid or not: not the cost of an additional defection (that needs a baseline: defsim run --baseline).
+    ['Spend per defection of any kind (US dollars per person: total spend / all defections, not the cost of an additional one)', run.summary.costPerDefectionUsd ?? lastOf(run, 'cost_per_defection_usd'), 'usd_per_person'],
     ['People sanctioned', lastOf(run, 'sanctioned'), 'people'],
     ["Soldiers' families under restriction (share)", lastOf(run, 'family_restricted_share'), 'share'],
     ['Military capacity (index, 1.0 = Feb 2021)', lastOf(run, 'military_capacity'), 'index'],
