@@ -184,11 +184,11 @@ describe('defsim run', () => {
 });
 
 describe('defsim scenarios and params', () => {
-  it('lists the five scenarios', () => {
+  it('lists the five policy scenarios and the no-policy counterfactual', () => {
     const r = defsim(['scenarios']);
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(['myanmar-2021', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting']);
+    expect(names).toEqual(['myanmar-2021', 'no-policy', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting']);
     expect(SCENARIO_NAMES).toEqual(names);
   });
 

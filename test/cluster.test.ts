@@ -30,6 +30,8 @@ const experiment = {
   replicates: 3,
   seed: 11,
   design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true], 'sponsors.payout.soldierUsd': [0, 4000, 12000] } },
+  // Effects of each payout over no payout at the same off-ramp setting: merge writes effects.csv too.
+  baseline: { 'sponsors.payout.soldierUsd': 0 },
   record: { series: { every: 3 } },
 };
 const experimentFile = join(tmp, 'sharded.json');
@@ -74,7 +76,10 @@ describe('shards', () => {
     // Shards given in any order.
     const r = cli(['merge', shard(2), shard(0), shard(1), '--out', merged]);
     expect(r.code, r.stderr).toBe(0);
-    for (const file of FILES) expect(readFileSync(join(merged, file), 'utf8'), file).toBe(readFileSync(join(single, file), 'utf8'));
+    for (const file of [...FILES, 'effects.csv']) expect(readFileSync(join(merged, file), 'utf8'), file).toBe(readFileSync(join(single, file), 'utf8'));
+    // A shard's replicates do not line up with its baselines': only the whole sweep has effects.
+    expect(existsSync(join(shard(0), 'effects.csv'))).toBe(false);
+    expect(readFileSync(join(merged, 'effects.csv'), 'utf8').split('\n').length).toBeGreaterThan(6 * 10);
   });
 
   it('a shard directory is a normal, resumable sweep directory', () => {

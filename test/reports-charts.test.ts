@@ -66,14 +66,24 @@ describe('chart plans', () => {
     if (heatmap.chart.type === 'heatmap') expect(heatmap.chart.cells).toHaveLength(4);
   });
 
-  it('a scenario sweep gets comparison bars for defections and capacity lost per $1M, and no heatmap', async () => {
+  it('a scenario sweep gets comparison bars by group, for capacity lost and spend — none dividing a total by spend — and no heatmap', async () => {
     const plan = await planFor((p) => makeSweepDir(p, 's', SCENARIOS));
     const bars = plan.charts.filter((c) => c.kind === 'scenario_bars').map((c) => c.file);
-    expect(bars).toContain('sweep-scenario-defections-per-million-usd.png');
-    expect(bars).toContain('sweep-scenario-capacity-lost-per-million-usd.png');
+    for (const metric of ['defected-army', 'defected-police', 'defected-official', 'military-capacity-lost', 'economic-capacity-lost', 'spend-usd']) {
+      expect(bars).toContain(`sweep-scenario-${metric}.png`);
+    }
+    expect(bars.filter((file) => /per-million/.test(file))).toEqual([]);
     expect(kindsOf(plan).has('heatmap')).toBe(false);
-    const chart = plan.charts.find((c) => c.file === 'sweep-scenario-defections-per-million-usd.png')!.chart;
+    const chart = plan.charts.find((c) => c.file === 'sweep-scenario-defected-army.png')!.chart;
     expect(chart.type === 'bar' && chart.x.categories).toEqual(['myanmar-2021', 'cash-only', 'families-first']);
+  });
+
+  it('a chart of a metric that divides a total by spend says in its caption what it counts', async () => {
+    const plan = await planFor((p) => makeSweepDir(p, 's', ONE_PARAMETER));
+    const total = plan.charts.find((c) => c.file === 'sweep-response-payout-scale-defections-total-per-million-usd.png')!;
+    expect(total.caption).toMatch(/divides a total — every defection, or all capacity lost, including what would have happened with no money at all — by the spend: it is not what the money bought/);
+    const spend = plan.charts.find((c) => c.file === 'sweep-response-payout-scale-spend-usd.png')!;
+    expect(spend.caption).not.toMatch(/divides a total/);
   });
 
   it('a scenario × parameter sweep with series gets all five sweep chart kinds, with unique file names', async () => {

@@ -224,12 +224,14 @@ describe('shipped experiments', () => {
     expect(plan.experiment).toMatchObject({ scenario: 'myanmar-2021', set: { 'population.scale': 10 }, ticks: 36, seed: 1, record: { series: 'every-tick' } });
   });
 
-  it('policy-comparison varies the scenario over all five, as a list design', () => {
+  it('policy-comparison puts all five policies against no-policy, as a list design with common seeds', () => {
     const plan = planSweep(loadExperiment(files[1]));
     expect(plan.experiment.design.type).toBe('list');
     expect(plan.varied).toEqual(['scenario']);
-    expect(plan.points.map((p) => p.values.scenario)).toEqual(SCENARIO_NAMES);
-    expect(plan.runs).toBeLessThanOrEqual(50);
+    expect(plan.points.map((p) => p.values.scenario).sort()).toEqual([...SCENARIO_NAMES].sort());
+    expect(plan.experiment).toMatchObject({ seeds: 'common', baseline: { scenario: 'no-policy' } });
+    expect(Array.from(plan.baselines!)).toEqual(plan.points.map(() => 0));
+    expect(plan.points[0].values.scenario).toBe('no-policy');
   });
 });
 

@@ -18,7 +18,7 @@ type SweepModule = typeof import('../runners/sweep.js');
 
 const root = join(import.meta.dirname, '..');
 const CLI = process.env.DEFSIM_CLI ?? join(root, 'dist', 'runners', 'cli.js');
-const FILES = ['runs.csv', 'points.csv', 'series.csv', 'manifest.json'];
+const FILES = ['runs.csv', 'points.csv', 'series.csv', 'effects.csv', 'manifest.json'];
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-sweep-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let api: SweepModule;
@@ -35,6 +35,7 @@ const small = {
   replicates: 4,
   seed: 3,
   design: { type: 'grid' as const, parameters: { 'sanctions.offRamp': [false, true], 'sponsors.payout.soldierUsd': [0, 5000, 20000] } },
+  baseline: { 'sponsors.payout.soldierUsd': 0 },
   record: { series: 'every-tick' as const },
 };
 const smallFile = join(tmp, 'small.json');
@@ -84,7 +85,7 @@ describe('sweep outputs', () => {
     expect(read(reference, 'series.csv').trim().split('\n').length).toBe(1 + 24 * 24);
     const manifest = JSON.parse(read(reference, 'manifest.json'));
     expect(manifest).toMatchObject({ kind: 'sweep', runs: 24, points: 6, failed: 0, varied: ['sanctions.offRamp', 'sponsors.payout.soldierUsd'] });
-    expect(Object.keys(manifest.files)).toEqual(['runs.csv', 'points.csv', 'series.csv']);
+    expect(Object.keys(manifest.files)).toEqual(['runs.csv', 'points.csv', 'series.csv', 'effects.csv']);
   });
 
   it('give each run the seed hashInts(experiment seed, point_id, replicate), the same as a single run', () => {
@@ -124,16 +125,19 @@ describe('sweep outputs', () => {
 });
 
 describe('the policy comparison example', () => {
-  it('runs the five scenarios end to end with statistics per scenario', async () => {
+  it('runs the five policies and no-policy end to end, with statistics and effects over no-policy', async () => {
     const out = join(tmp, 'policy');
-    const outcome = await api.runSweep(join(root, 'experiments', 'policy-comparison.yaml'), { out, workers: 2 });
-    expect(outcome).toMatchObject({ runs: 25, points: 5, failed: 0 });
+    // The shipped file as it is, with fewer replicates to keep the test short.
+    const shipped = api.loadExperiment(join(root, 'experiments', 'policy-comparison.yaml'));
+    const outcome = await api.runSweep({ ...shipped, replicates: 3 }, { out, workers: 2 });
+    expect(outcome).toMatchObject({ runs: 18, points: 6, failed: 0 });
+    const scenarios = ['no-policy', 'myanmar-2021', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting'];
     const rows = read(out, 'points.csv').trim().split('\n').filter((line) => line.split(',')[2] === 'defected_all');
-    expect(rows.map((line) => line.split(',').slice(0, 4))).toEqual(
-      ['myanmar-2021', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting'].map((s, i) => [String(i), s, 'defected_all', '5']),
-    );
+    expect(rows.map((line) => line.split(',').slice(0, 4))).toEqual(scenarios.map((s, i) => [String(i), s, 'defected_all', '3']));
+    const effects = read(out, 'effects.csv').trim().split('\n').filter((line) => line.split(',')[2] === 'defected_army');
+    expect(effects.map((line) => [line.split(',')[1], line.split(',')[16]])).toEqual(scenarios.map((s) => [s, '0'])); // baseline_point_id 0
     const series = read(out, 'series.csv').trim().split('\n');
-    expect(series.length).toBe(1 + 25 * 8); // ticks 0, 6, …, 42
+    expect(series.length).toBe(1 + 18 * 8); // ticks 0, 6, …, 42
   });
 });
 
