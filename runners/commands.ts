@@ -85,11 +85,11 @@ const REPLICATES_SPEC = int(10, 'Runs of each scenario', { min: 2, max: 100_000,
 async function runBaselineCommand(args: RunArgs, scenario: string, seed: number, overrides: Overrides[]): Promise<void> {
   const replicates = args.replicates === undefined ? REPLICATES_SPEC.default : (checkValue('--replicates', REPLICATES_SPEC, args.replicates) as number);
   const out = args.out ?? `out/${scenario}-vs-${args.baseline}-seed${seed}`;
-  const { rows, manifest } = await runWithBaseline({
+  const { rows, manifest } = await writingTo(out, null, () => runWithBaseline({
     scenario, baseline: args.baseline!, replicates, seed, overrides, out, force: args.force, quiet: args.quiet,
     workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
     command: ['defsim', ...process.argv.slice(2)].join(' '),
-  });
+  }));
   if (!args.quiet) {
     console.log(`${scenario} over ${args.baseline}: ${replicates} replicates each, the same seeds for both (paired), ${manifest.failed} failed; effects at month ${manifest.experiment.ticks}, mean [95% interval]:`);
     for (const line of baselineTable(rows, scenario, args.baseline!)) console.log(line);

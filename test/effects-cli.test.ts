@@ -55,6 +55,13 @@ describe('defsim run --baseline', () => {
     expect(r.stdout).toContain(formatNumber(army.mean, 'people'));
   });
 
+  it('is reproduced byte for byte by defsim reproduce, effects.json included', () => {
+    const r = defsim(['reproduce', out, '--workers', '2']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/effects\.json\s+identical/);
+    expect(r.stdout).toMatch(/effects\.csv\s+identical/);
+  });
+
   it('gives the same effects.csv as the equivalent sweep (seeds: common)', () => {
     const file = join(tmp, 'equivalent.json');
     writeFileSync(file, JSON.stringify({

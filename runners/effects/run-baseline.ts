@@ -5,12 +5,13 @@
  * numbers — written as a sweep directory (runs.csv, points.csv, effects.csv), plus effects.json
  * (the scenario's rows of effects.csv, with what they compare) and a table on stdout.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError, InputError } from '../../engine/errors.js';
 import { getPath } from '../../engine/schema.js';
 import { findScenario, SCENARIO_NAMES } from '../../agents/scenarios.js';
 import type { ExperimentObject } from '../experiment.js';
+import { withDirectoryLock } from '../lock.js';
 import { jsonText, writeFileAtomic } from '../outputs.js';
 import { resolveParameters, type Overrides } from '../parameters.js';
 import { runsProgress } from '../progress.js';
@@ -75,15 +76,32 @@ export async function runWithBaseline(request: BaselineRunRequest): Promise<Base
   } finally {
     progress.stop();
   }
-  const { rows: all, effects } = readEffects(request.out);
-  const rows = all.filter((row) => row.pointId === 0);
-  const manifest = outcome.manifest!;
+  // effects.json, then the manifest again (last) with its sha256 and the command, under the directory's lock.
+  const final = await withDirectoryLock(request.out, () => {
+    const manifest = outcome.manifest!;
+    const files = { ...manifest.files, 'effects.json': writeEffectsJson(request.out) };
+    const rewritten = { ...manifest, command: request.command, files };
+    writeFileAtomic(join(request.out, 'manifest.json'), jsonText(rewritten));
+    return rewritten;
+  });
+  return { rows: readEffects(request.out).rows.filter((row) => row.pointId === 0), manifest: final as SweepManifest };
+}
+
+/**
+ * effects.json of a baseline run's directory, from its manifest and effects.csv alone (so
+ * `defsim reproduce` re-creates it): the scenario's rows and what they compare. Returns its sha256.
+ */
+export function writeEffectsJson(dir: string): string {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as SweepManifest;
+  const { rows, effects } = readEffects(dir);
+  const experiment = manifest.experiment;
+  const design = experiment.design as { points: Record<string, unknown>[] };
   const effectsJson = {
     kind: 'effects',
-    scenario: request.scenario,
-    baseline: request.baseline,
-    replicates: request.replicates,
-    seed: request.seed,
+    scenario: design.points[0].scenario,
+    baseline: experiment.baseline?.scenario,
+    replicates: experiment.replicates,
+    seed: experiment.seed,
     seeds: manifest.seeds,
     ticks: experiment.ticks,
     modelVersion: manifest.modelVersion,
@@ -91,13 +109,9 @@ export async function runWithBaseline(request: BaselineRunRequest): Promise<Base
     intervals: effects.intervals,
     ratios: effects.ratios,
     failed: manifest.failed,
-    effects: rows.map(({ pointId: _p, parameters: _v, baselinePointId: _b, ...rest }) => rest),
+    effects: rows.filter((row) => row.pointId === 0).map(({ pointId: _p, parameters: _v, baselinePointId: _b, ...rest }) => rest),
   };
-  // effects.json, then the manifest again (last) with its sha256 and the command.
-  const files = { ...manifest.files, 'effects.json': writeFileAtomic(join(request.out, 'effects.json'), jsonText(effectsJson)) };
-  const final = { ...manifest, command: request.command, files };
-  writeFileAtomic(join(request.out, 'manifest.json'), jsonText(final));
-  return { rows, manifest: final as SweepManifest };
+  return writeFileAtomic(join(dir, 'effects.json'), jsonText(effectsJson));
 }
 
 /** A new or empty directory; with --force, a directory whose defsim files are removed first (nothing else is touched). */

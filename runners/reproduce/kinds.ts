@@ -14,6 +14,7 @@ import { parseShard } from '../shard.js';
 import { simulate } from '../simulate.js';
 import { planSweep } from '../sweep-design.js';
 import { runSweep } from '../sweep.js';
+import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
 
 export interface RerunContext {
@@ -64,6 +65,8 @@ async function rerunSweep({ dir, manifest, into, workers, quiet }: RerunContext)
   const progress = runsProgress(`reproduce ${experiment.name}`, quiet);
   try {
     await runSweep(experiment, { out: into, workers, shard, maxRuns: runs, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+    // `defsim run --baseline` adds effects.json to its sweep directory (runners/effects/run-baseline.ts).
+    if (typeof manifest.files === 'object' && manifest.files !== null && 'effects.json' in manifest.files) writeEffectsJson(into);
   } finally {
     progress.stop();
   }
