@@ -416,19 +416,33 @@ function forestConfig(spec: ChartSpec, chart: ForestChartSpec, size: RenderSize,
     const [min, max] = [low - pad, high + pad];
     scales[`x${k}`] = {
       ...valueScale({ title: column.title, format: column.format }, style, { min, max }),
-      // No labels at the very ends, where they would run into the next column's.
+      // Round-number ticks, none at the very ends (where they would run into the next column's labels).
       afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
-        scale.ticks = scale.ticks.filter((t) => t.value >= min + 0.05 * (max - min) && t.value <= max - 0.05 * (max - min));
+        scale.ticks = forestTicks(min, max).map((value) => ({ value }));
       },
       position: 'bottom',
       stack: 'columns',
       stackWeight: 1,
       ticks: {
-        color: '#222222', font: tickFont(style), maxRotation: 0, maxTicksLimit: 4, includeBounds: false,
+        color: '#222222', font: tickFont(style), maxRotation: 0, autoSkip: false, includeBounds: false,
         callback: (value: number | string) => formatValue(Number(value), column.format),
       },
     };
   });
   options.scales = scales;
   return { type: 'scatter', data: { datasets: datasets as never[] }, options, plugins: [forestPlugin(chart, style.marks, style.smallFont)] };
+}
+
+/** Two to four round values (1, 2 or 5 × 10^k apart) inside [min, max], at least 6% of the span from either end. */
+function forestTicks(min: number, max: number): number[] {
+  const [low, high] = [min + 0.06 * (max - min), max - 0.06 * (max - min)];
+  for (const divisions of [3, 2, 1]) {
+    const raw = (high - low) / divisions;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= raw) ?? 10 * power;
+    const ticks: number[] = [];
+    for (let k = Math.ceil(low / step); k * step <= high + 1e-12 * step; k++) ticks.push(Number((k * step).toPrecision(12)));
+    if (ticks.length >= 2) return ticks;
+  }
+  return [Number(((min + max) / 2).toPrecision(3))];
 }

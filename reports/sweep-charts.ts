@@ -144,7 +144,7 @@ function compareCharts(sweep: SweepResult, means: Map<string, PointSeries>, note
     chart: {
       type: 'line',
       x: monthAxis(first.ticks),
-      panels: groups.map((g) => ({ axis: { title: g.title, format: 'people', padded: true } })),
+      panels: groups.map((g) => ({ axis: { title: g.title, format: 'people', min: 0 } })),
       series: groups.flatMap((g, k) => points.map((point, i) => {
         const series = means.get(point.id)!;
         return { label: k === 0 ? pointLabel(point) : '', colour: colours[i], interval: 'band' as const, panel: k, points: bandPoints(series.ticks, series.columns.get(g.column)!) };
