@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -71,6 +71,24 @@ describe('defsim run --baseline', () => {
     const sweepOut = join(tmp, 'equivalent');
     expect(defsim(['sweep', file, '--out', sweepOut, '--quiet']).code).toBe(0);
     expect(read(sweepOut, 'effects.csv')).toBe(read(out, 'effects.csv'));
+  });
+
+  it('refuses a non-empty --out without --force; with it replaces only defsim\'s files (an earlier report too)', () => {
+    const dir = join(tmp, 'replaced');
+    const again = (extra: string[]) => defsim(['run', '--scenario', 'off-ramp', '--baseline', 'no-policy', '--replicates', '2', '--set', 'population.scale=500', '--out', dir, '--quiet', ...extra]);
+    expect(again(['--seed', '3']).code).toBe(0);
+    expect(defsim(['report', dir, '--quiet']).code).toBe(0);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const before = read(dir, 'effects.csv');
+    const refused = again(['--seed', '4']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not empty \(allowed: a new or empty directory, or add --force/);
+    expect(read(dir, 'effects.csv')).toBe(before);
+    expect(again(['--seed', '4', '--force']).code).toBe(0);
+    expect(JSON.parse(read(dir, 'effects.json')).seed).toBe(4);
+    expect(read(dir, 'notes.txt')).toBe('mine');
+    expect(existsSync(join(dir, 'report'))).toBe(false);
+    expect(readdirSync(tmp).filter((name) => name.includes('partial'))).toEqual([]);
   });
 
   it('refuses an unknown baseline, --replicates without --baseline and too few replicates (exit 2, nothing written)', () => {

@@ -5,13 +5,13 @@
  * numbers — written as a sweep directory (runs.csv, points.csv, effects.csv), plus effects.json
  * (the scenario's rows of effects.csv, with what they compare) and a table on stdout.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { inputError, InputError } from '../../engine/errors.js';
 import { getPath } from '../../engine/schema.js';
 import { findScenario, SCENARIO_NAMES } from '../../agents/scenarios.js';
 import type { ExperimentObject } from '../experiment.js';
-import { withDirectoryLock } from '../lock.js';
+import { LOCK_FILE, withDirectoryLock } from '../lock.js';
 import { jsonText, writeFileAtomic } from '../outputs.js';
 import { resolveParameters, type Overrides } from '../parameters.js';
 import { runsProgress } from '../progress.js';
@@ -34,7 +34,7 @@ export interface BaselineRunRequest {
   command: string;
 }
 
-/** Files a baseline run writes; with --force only these are replaced in a non-empty directory. */
+/** Files a baseline run (or a single run) writes; with --force only these are replaced in a non-empty directory. */
 const OWN_FILES = ['journal.ndjson', 'runs.csv', 'points.csv', 'effects.csv', 'effects.json', 'manifest.json', 'series.csv', 'summary.json'];
 
 /** The experiment a baseline run is: both scenarios as a list design, common seeds, the baseline named. */
@@ -68,23 +68,56 @@ export interface BaselineRunResult {
 
 export async function runWithBaseline(request: BaselineRunRequest): Promise<BaselineRunResult> {
   const experiment = baselineExperiment(request);
-  clearOwnFiles(request.out, request.force);
+  // Into a non-empty --out (with --force) the run goes to a directory beside it first, and its
+  // files replace the earlier ones only when complete: a failed run loses nothing.
+  const replacing = checkOut(request.out, request.force);
+  const dir = replacing ? join(dirname(request.out), `.${basename(request.out)}.partial-${process.pid}`) : request.out;
+  if (replacing) rmSync(dir, { recursive: true, force: true });
   const progress = runsProgress(`run ${request.scenario} over ${request.baseline}`, request.quiet);
-  let outcome;
+  let final: SweepManifest;
   try {
-    outcome = await runSweep(experiment, { out: request.out, workers: request.workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
-  } finally {
+    const outcome = await runSweep(experiment, { out: dir, workers: request.workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
     progress.stop();
+    // effects.json, then the manifest again (last) with its sha256 and the command, under the directory's lock.
+    final = await withDirectoryLock(dir, () => {
+      const manifest = outcome.manifest!;
+      const files = { ...manifest.files, 'effects.json': writeEffectsJson(dir) };
+      const rewritten = { ...manifest, command: request.command, files };
+      writeFileAtomic(join(dir, 'manifest.json'), jsonText(rewritten));
+      return rewritten;
+    });
+    if (replacing) await withDirectoryLock(request.out, () => replaceOwnFiles(dir, request.out));
+  } catch (error) {
+    progress.stop();
+    if (replacing) rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  // effects.json, then the manifest again (last) with its sha256 and the command, under the directory's lock.
-  const final = await withDirectoryLock(request.out, () => {
-    const manifest = outcome.manifest!;
-    const files = { ...manifest.files, 'effects.json': writeEffectsJson(request.out) };
-    const rewritten = { ...manifest, command: request.command, files };
-    writeFileAtomic(join(request.out, 'manifest.json'), jsonText(rewritten));
-    return rewritten;
-  });
-  return { rows: readEffects(request.out).rows.filter((row) => row.pointId === 0), manifest: final as SweepManifest };
+  return { rows: readEffects(request.out).rows.filter((row) => row.pointId === 0), manifest: final };
+}
+
+/** Whether --out already holds something (then --force is needed, and only defsim's own files are replaced). */
+function checkOut(out: string, force: boolean): boolean {
+  if (!existsSync(out) || readdirSync(out).length === 0) return false;
+  if (!force) {
+    throw new InputError(`invalid value for '--out': ${JSON.stringify(out)} is not empty (allowed: a new or empty directory, or add --force to overwrite its defsim files)`);
+  }
+  return true;
+}
+
+/** Move the complete run from `from` into `out`: defsim's earlier files there (and an earlier report of them) go first. */
+function replaceOwnFiles(from: string, out: string): void {
+  for (const name of OWN_FILES) rmSync(join(out, name), { force: true });
+  if (isEarlierReport(join(out, 'report'))) rmSync(join(out, 'report'), { recursive: true, force: true });
+  for (const name of readdirSync(from)) if (name !== LOCK_FILE) renameSync(join(from, name), join(out, name));
+  rmSync(from, { recursive: true, force: true });
+}
+
+function isEarlierReport(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { generator?: unknown }).generator === 'defsim report';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -112,15 +145,6 @@ export function writeEffectsJson(dir: string): string {
     effects: rows.filter((row) => row.pointId === 0).map(({ pointId: _p, parameters: _v, baselinePointId: _b, ...rest }) => rest),
   };
   return writeFileAtomic(join(dir, 'effects.json'), jsonText(effectsJson));
-}
-
-/** A new or empty directory; with --force, a directory whose defsim files are removed first (nothing else is touched). */
-function clearOwnFiles(out: string, force: boolean): void {
-  if (!existsSync(out) || readdirSync(out).length === 0) return;
-  if (!force) {
-    throw new InputError(`invalid value for '--out': ${JSON.stringify(out)} is not empty (allowed: a new or empty directory, or add --force to overwrite its defsim files)`);
-  }
-  for (const name of OWN_FILES) rmSync(join(out, name), { force: true });
 }
 
 /** The table `defsim run --baseline` prints. */
