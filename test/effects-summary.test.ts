@@ -104,7 +104,7 @@ describe('the main job summary', () => {
     const text = mainSummary(input).join('\n');
     expect(text).toMatch(/Military capacity lost: [AB] buys the most \(\+0\.02\d* \[[\d.]+, [\d.]+\]\); [AB] cannot be told apart from it with 12 replicates\./);
     expect(text).toMatch(/Military capacity lost per \$10M: C buys the most \([^)]*\); it is ahead of every other policy with 12 replicates\./);
-    expect(text).toMatch(/Cannot be told apart on any outcome with 12 replicates: A and B\./);
+    expect(text).toMatch(/Cannot be told apart with 12 replicates: A and B on every outcome\./);
     expect(text).toMatch(/Cheapest additional defectors: army, C \(\$[\d,]+ \[/);
     expect(text).not.toMatch(/987,?654|total/i);
     // Every figure is an effect over the baseline: the army column shows A's effect, not its level.

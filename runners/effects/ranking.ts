@@ -17,6 +17,8 @@ export interface Policy {
 export interface RankedOutcome {
   /** e.g. 'military capacity lost per $10M'. */
   label: string;
+  /** The outcome in a sentence, e.g. 'army defections' (default: the label). */
+  short?: string;
   metric: string;
   /** Rank the effect per `perUsd` dollars instead of the effect (10e6: per $10M). */
   perUsd?: number;

@@ -10,11 +10,11 @@ import type { EffectsRow } from './files.js';
 import { excludesZero } from './compare.js';
 import { chainText, difference, rank, type Policy, type RankedOutcome, type Ranking, type RankingInput } from './ranking.js';
 
-const PEOPLE: readonly { metric: string; label: string }[] = [
-  { metric: 'defected_army', label: 'army' },
-  { metric: 'defected_police', label: 'police' },
-  { metric: 'defected_official_senior', label: 'senior officials' },
-  { metric: 'defected_official', label: 'CDM (officials)' },
+const PEOPLE: readonly { metric: string; label: string; short: string }[] = [
+  { metric: 'defected_army', label: 'army', short: 'army' },
+  { metric: 'defected_police', label: 'police', short: 'police' },
+  { metric: 'defected_official_senior', label: 'senior officials', short: 'senior-official' },
+  { metric: 'defected_official', label: 'CDM (officials)', short: 'CDM' },
 ];
 const CAPACITY: readonly { metric: string; label: string }[] = [
   { metric: 'military_capacity_lost', label: 'military' },
@@ -27,8 +27,8 @@ export const RANKED_OUTCOMES: readonly RankedOutcome[] = [
   { label: 'economic capacity lost', metric: 'economic_capacity_lost' },
   { label: 'military capacity lost per $10M', metric: 'military_capacity_lost', perUsd: PER_TEN_MILLION },
   { label: 'economic capacity lost per $10M', metric: 'economic_capacity_lost', perUsd: PER_TEN_MILLION },
-  ...PEOPLE.map((p) => ({ label: `extra defections, ${p.label}`, metric: p.metric })),
-  ...PEOPLE.map((p) => ({ label: `cost per extra defector, ${p.label}`, metric: p.metric, cost: true })),
+  ...PEOPLE.map((p) => ({ label: `extra defections, ${p.label}`, short: `${p.short} defections`, metric: p.metric })),
+  ...PEOPLE.map((p) => ({ label: `cost per extra defector, ${p.label}`, short: `the cost per extra ${p.short} defector`, metric: p.metric, cost: true })),
 ];
 
 /** Short forms of the undefined-ratio reasons, for table cells (the legend says what they mean). */
@@ -130,15 +130,20 @@ export function verdict(input: SummaryInput, rankings: readonly Ranking[]): stri
     return !placed || !excludesZero(placed.value);
   }));
   if (noEffect.length > 0) out.push(`${list(noEffect.map((p) => p.label))} cannot be told apart from ${input.baseline.label} on any outcome with ${n} replicates.`);
-  const alike: string[] = [];
+  // Every pair of policies that some outcome cannot tell apart, with those outcomes (all: "on every outcome").
+  const ties: string[] = [];
   for (let i = 0; i < input.policies.length; i++) {
     for (let j = i + 1; j < input.policies.length; j++) {
       const [a, b] = [input.policies[i], input.policies[j]];
       const both = rankings.filter((r) => [a, b].every((p) => r.order.some((o) => o.policy.pointId === p.pointId)));
-      if (!both.some((r) => excludesZero(difference(input, r.outcome, a, b)))) alike.push(`${a.label} and ${b.label}`);
+      const tied = both.filter((r) => !excludesZero(difference(input, r.outcome, a, b)));
+      if (tied.length === 0) continue;
+      ties.push(`${a.label} and ${b.label} ${tied.length === both.length ? 'on every outcome' : `on ${list(tied.map((r) => r.outcome.short ?? r.outcome.label))}`}`);
     }
   }
-  if (alike.length > 0) out.push(`Cannot be told apart on any outcome with ${n} replicates: ${alike.join('; ')}.`);
+  out.push(ties.length === 0
+    ? `Every pair of policies is told apart on every outcome with ${n} replicates.`
+    : `Cannot be told apart with ${n} replicates: ${ties.join('; ')}.`);
   out.push(`(${n} replicates of each policy, ${how}; 95% intervals; every figure is an effect over ${input.baseline.label}.)`);
   return out;
 }
