@@ -9,7 +9,7 @@ import type { KeyTable } from './tables.js';
 export interface ReportContents {
   readonly generator: 'defsim report';
   readonly reportFormat: 1;
-  readonly kind: 'run' | 'sweep';
+  readonly kind: 'run' | 'sweep' | 'sensitivity';
   readonly name: string;
   readonly title: string;
   readonly inputs: readonly { name: string; sha256: string }[];
@@ -17,22 +17,27 @@ export interface ReportContents {
   readonly charts: readonly ChartMeta[];
   readonly tables: readonly KeyTable[];
   readonly notes: readonly string[];
+  /** A section before everything else (a sensitivity report's "What the answer depends on"). */
+  readonly lead?: { readonly title: string; readonly paragraphs: readonly string[]; readonly tables: readonly KeyTable[] };
 }
 
 export const PAGE_FILES = ['report.html', 'report.md', 'report.json'] as const;
 
-export function reportContents(result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[]): ReportContents {
+const TITLES = { run: 'defsim run report', sweep: 'defsim sweep report', sensitivity: 'defsim sensitivity analysis' } as const;
+
+export function reportContents(result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[], lead?: ReportContents['lead']): ReportContents {
   return {
     generator: 'defsim report',
     reportFormat: 1,
     kind: result.kind,
     name: result.name,
-    title: result.kind === 'run' ? `defsim run report: ${result.name}` : `defsim sweep report: ${result.name}`,
+    title: `${TITLES[result.kind]}: ${result.name}`,
     inputs: result.inputFiles,
     size,
     charts,
     tables,
     notes: [...result.notes, ...notes],
+    ...(lead ? { lead } : {}),
   };
 }
 
@@ -89,6 +94,10 @@ function htmlFigure(chart: ChartMeta, index: number, size: RenderSize): string {
   ].join('\n');
 }
 
+function htmlLead(lead: NonNullable<ReportContents['lead']>): string {
+  return [`<h2>${escapeHtml(lead.title)}</h2>`, ...lead.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`), ...lead.tables.map(htmlTable)].join('\n');
+}
+
 function html(contents: ReportContents): string {
   const notes = contents.notes.length > 0 ? `<h2>Notes</h2>\n<ul class="notes">\n${contents.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}\n</ul>` : '';
   const toc = contents.charts.map((c, i) => `<li><a href="#${escapeHtml(c.file)}">${escapeHtml(`Figure ${i + 1}. ${c.title}`)}</a></li>`).join('\n');
@@ -105,6 +114,7 @@ function html(contents: ReportContents): string {
 <body>
 <h1>${escapeHtml(contents.title)}</h1>
 <p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. Counts are in people, money in US dollars, one tick is one month (tick 0 = February 2021).</p>
+${contents.lead ? htmlLead(contents.lead) : ''}
 ${notes}
 <h2>Key numbers</h2>
 ${contents.tables.map(htmlTable).join('\n')}
@@ -133,6 +143,7 @@ function markdownTable(table: KeyTable): string {
 
 function markdown(contents: ReportContents): string {
   const parts = [`# ${contents.title}`, '', `Result kind: ${contents.kind}. Read from: ${contents.inputs.map((f) => f.name).join(', ')}.`];
+  if (contents.lead) parts.push('', `## ${contents.lead.title}`, '', ...contents.lead.paragraphs.flatMap((p) => [p, '']), contents.lead.tables.map(markdownTable).join('\n\n'));
   if (contents.notes.length > 0) parts.push('', '## Notes', '', ...contents.notes.map((n) => `- ${n}`));
   parts.push('', '## Key numbers', '', contents.tables.map(markdownTable).join('\n\n'), '', '## Charts');
   contents.charts.forEach((chart, i) => {

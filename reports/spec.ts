@@ -15,7 +15,11 @@ export type ChartKind =
   | 'points_compare'
   | 'response_curve'
   | 'heatmap'
-  | 'scenario_bars';
+  | 'scenario_bars'
+  | 'sensitivity_bars'
+  | 'sensitivity_heatmap'
+  | 'morris_scatter'
+  | 'convergence';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */

@@ -39,7 +39,10 @@ export interface ExperimentObject {
   ticks?: number;
   replicates?: number;
   seed?: number;
+  seeds?: 'per-run' | 'common';
   design?: DesignObject;
+  /** Effects are computed over this point: design keys and their values (docs/SWEEPS.md, Effects). */
+  baseline?: Record<string, unknown>;
   record?: { series?: SeriesRecording };
 }
 
@@ -73,6 +76,8 @@ export interface Experiment {
   /** per-run: every run its own seed; common: the same seeds at every design point (common random numbers). */
   seeds: 'per-run' | 'common';
   design: ResolvedDesign;
+  /** The counterfactual point(s) effects are measured against: design keys and values (absent: no effects). */
+  baseline?: Record<string, ParameterValue>;
   record: { series: SeriesRecording };
 }
 
@@ -93,7 +98,7 @@ export const EXPERIMENT_SETTINGS = {
   every: int(1, 'Record the series every n ticks (ticks 0, n, 2n, …)', { min: 1, max: 600, unit: 'ticks' }),
 } satisfies SchemaTree;
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'scenario', 'set', 'ticks', 'replicates', 'seed', 'seeds', 'design', 'record'];
+const TOP_KEYS = ['$schema', 'name', 'description', 'scenario', 'set', 'ticks', 'replicates', 'seed', 'seeds', 'design', 'baseline', 'record'];
 const DESIGN_KEYS: Record<string, string[]> = {
   grid: ['type', 'parameters'],
   list: ['type', 'points'],
@@ -130,10 +135,11 @@ function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number):
   const set = resolveSet(top.set);
   const record = resolveRecord(top.record);
   const design = resolveDesign(top.design, maxRuns, replicates);
+  const baseline = top.baseline === undefined ? undefined : resolveBaseline(top.baseline, design);
   const experiment: Experiment = {
     name,
     ...(top.description !== undefined ? { description: top.description as string } : {}),
-    scenario, set, ticks, replicates, seed, seeds, design, record,
+    scenario, set, ticks, replicates, seed, seeds, design, ...(baseline ? { baseline } : {}), record,
   };
   checkEveryScenario(experiment);
   return experiment;
@@ -202,6 +208,25 @@ export function parameterSpec(where: string, path: string, value: unknown): Para
   }
   const hint = parent ? `parameters under '${parent}': ${[...names].join(', ')}` : `a dotted parameter path under ${[...names].join(', ')}`;
   throw new InputError(`unknown parameter '${where}' (value ${describeValue(value)}); allowed: ${hint} (see 'defsim params')`);
+}
+
+/**
+ * `baseline`: design keys (nested or dotted) and values, each checked like a design value. Keys
+ * must be varied by the design, or `scenario`. Whether the values name design points is checked
+ * when the design is expanded (runners/effects/baseline.ts).
+ */
+function resolveBaseline(value: unknown, design: ResolvedDesign): Record<string, ParameterValue> {
+  mapping('baseline', value);
+  const varied = variedKeys(design);
+  const out: Record<string, ParameterValue> = {};
+  for (const [key, v] of flattenOverrides(value)) {
+    if (!varied.includes(key) && key !== SCENARIO_KEY) {
+      throw new InputError(`invalid key 'baseline.${key}' (value ${describeValue(v)}): the design does not vary it (allowed: ${[...new Set([...varied, SCENARIO_KEY])].join(', ')})`);
+    }
+    out[key] = checkFileValue(`baseline.${key}`, dimensionSpec(`baseline.${key}`, key, v), v);
+  }
+  if (Object.keys(out).length === 0) throw inputError('baseline', value, `a mapping of design keys to values, e.g. { ${SCENARIO_KEY}: sanctions-only }`);
+  return out;
 }
 
 function resolveRecord(value: unknown): { series: SeriesRecording } {
@@ -393,8 +418,11 @@ export function describeExperiment(experiment: Experiment): string {
   const varied = variedKeys(d);
   const series = experiment.record.series;
   const seriesText = series === 'none' ? 'no series' : series === 'every-tick' ? 'series every tick' : `series every ${series.every} ticks`;
+  const baseline = experiment.baseline
+    ? `; effects over ${Object.entries(experiment.baseline).map(([k, v]) => `${k} = ${v}`).join(', ')} (${experiment.seeds === 'common' ? 'paired replicates' : 'independent samples'})`
+    : '';
   return `${experiment.name}: ${d.type} design, ${points} point${points === 1 ? '' : 's'} × ${experiment.replicates} replicate${experiment.replicates === 1 ? '' : 's'} = ${runs} run${runs === 1 ? '' : 's'} of ${experiment.ticks} ticks` +
-    `${varied.length ? `, varying ${varied.join(', ')}` : ''}; ${seriesText}`;
+    `${varied.length ? `, varying ${varied.join(', ')}` : ''}; ${seriesText}${baseline}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,6 +527,10 @@ export function experimentJsonSchema(): Record<string, unknown> {
           })),
           ...sampledDesignJsonSchemas(),
         ],
+      },
+      baseline: {
+        $ref: '#/$defs/overrides', minProperties: 1,
+        description: "The counterfactual: design keys (varied parameters, or scenario) and values naming the design point each point's effects are measured against; the sweep then writes effects.csv (docs/SWEEPS.md, Effects)",
       },
       record: {
         type: 'object', additionalProperties: false,
