@@ -12,7 +12,7 @@ import type { ChartSpec, LineSeriesSpec } from './spec.js';
 import type { KeyTable } from './tables.js';
 
 const MAX_BAR_CHARTS = 24;
-const MAX_HEATMAP_COLUMNS = 40;
+const MAX_HEATMAP_ROWS = 30;
 const MAX_SCATTER_CHARTS = 12;
 const MAX_CONVERGENCE_CHARTS = 8;
 /** A seed-noise share above this makes the indices of that output mostly about the seeds. */
@@ -31,12 +31,11 @@ export function isPolicyEffect(output: SensitivityOutput): boolean {
   return output.statistic !== 'mean';
 }
 
-/** The outputs the page leads with: policy effects (per $1M first) when there are any, else every output. */
+/** The outputs the page leads with: policy effects per $1M when there are any, else effects, else every output. */
 export function headlineOutputs(result: SensitivityResult): SensitivityOutput[] {
   const perDollar = result.outputs.filter((o) => o.statistic === 'effect_per_million_usd');
   const effects = result.outputs.filter((o) => o.statistic === 'effect');
-  const chosen = [...perDollar, ...effects];
-  return chosen.length > 0 ? chosen : [...result.outputs];
+  return perDollar.length > 0 ? perDollar : effects.length > 0 ? effects : [...result.outputs];
 }
 
 function crossText(output: SensitivityOutput): string {
@@ -187,7 +186,8 @@ export function sensitivityCharts(result: SensitivityResult): ChartPlan {
   const bars = headline.slice(0, MAX_BAR_CHARTS);
   if (headline.length > bars.length) plan.notes.push(`Index bars are drawn for the first ${bars.length} of ${headline.length} outputs; sensitivity.csv has them all`);
   plan.charts.push(...bars.map((o) => barChart(result, o)));
-  const heat = headline.slice(0, MAX_HEATMAP_COLUMNS);
+  const heat = headline.slice(0, MAX_HEATMAP_ROWS);
+  if (headline.length > heat.length) plan.notes.push(`The heatmap shows the first ${heat.length} of ${headline.length} outputs; sensitivity.csv has them all`);
   if (heat.length > 0) plan.charts.push(heatmap(result, heat));
   if (result.method === 'morris') plan.charts.push(...headline.slice(0, MAX_SCATTER_CHARTS).map((o) => scatterChart(result, o)));
   plan.charts.push(...headline.slice(0, MAX_CONVERGENCE_CHARTS).map((o) => convergenceChart(result, o)));
@@ -248,22 +248,22 @@ function wrapName(name: string): string {
 
 function heatmap(result: SensitivityResult, outputs: SensitivityOutput[]): ChartSpec {
   const sobol = result.method === 'sobol';
-  const cells = result.factors.flatMap((f, y) => outputs.map((o, x) => ({ x, y, value: importance(result, o.name).get(f)?.value ?? null })));
+  const cells = outputs.flatMap((o, y) => result.factors.map((f, x) => ({ x, y, value: importance(result, o.name).get(f)?.value ?? null })));
   const format: ValueFormat = 'share';
   return {
     file: 'sensitivity-heatmap.png',
     title: sobol ? "Total-order Sobol' index ST, parameters × outputs" : 'Relative mu* (mu* / largest mu* of the output), parameters × outputs',
     caption: sobol
-      ? "Each cell is the share of an output's variance that involves the parameter (alone or through interactions). Columns: the outputs the page leads with (Δ: effect over the baseline; Δ/$1M: per US$1 million of extra spend)."
+      ? "Each cell is the share of an output's variance that involves the parameter (alone or through interactions); colours run from 0 to 1 (an estimate beyond them, from too few samples, takes the end colour). Rows: the outputs the page leads with (Δ: effect over the baseline; Δ/$1M: per US$1 million of extra spend)."
       : 'Each cell is a parameter\'s mu* as a share of the largest mu* for that output.',
     kind: 'sensitivity_heatmap',
     source: source(['metric', 'parameter', 'index', 'value']),
     chart: {
       type: 'heatmap',
-      x: { title: 'Output', categories: outputs.map(shortLabel) },
-      y: { title: 'Parameter (or group)', categories: result.factors },
+      x: { title: 'Parameter (or group)', categories: result.factors.map(wrapName) },
+      y: { title: 'Output', categories: outputs.map(shortLabel) },
       cells,
-      value: { title: sobol ? 'ST' : 'relative mu*', format },
+      value: { title: sobol ? 'ST' : 'relative mu*', format, range: [0, 1] },
     },
   };
 }
@@ -293,10 +293,11 @@ function scatterChart(result: SensitivityResult, output: SensitivityOutput): Cha
 function convergenceChart(result: SensitivityResult, output: SensitivityOutput): ChartSpec {
   const index = result.method === 'sobol' ? 'ST' : 'mu_star';
   const rows = (result.convergence.get(output.name) ?? []).filter((r) => r.index === index);
+  const steps = [...new Set(rows.map((r) => r.samples))].sort((x, y) => x - y);
   const colours = orderedColours(result.factors.length);
   const series: LineSeriesSpec[] = result.factors.map((f, i) => ({
     label: f, colour: colours[i], markers: true, interval: 'whiskers',
-    points: rows.filter((r) => r.parameter === f).map((r) => ({ x: r.samples, y: r.value, low: r.low, high: r.high })),
+    points: rows.filter((r) => r.parameter === f).map((r) => ({ x: steps.indexOf(r.samples), y: r.value, low: r.low, high: r.high })),
   }));
   const what = result.method === 'sobol' ? 'base samples' : 'trajectories';
   return {
@@ -307,7 +308,7 @@ function convergenceChart(result: SensitivityResult, output: SensitivityOutput):
     source: source(['metric', 'parameter', 'index', 'samples', 'value', 'ci95_low', 'ci95_high', 'flag'], 'convergence.csv'),
     chart: {
       type: 'line',
-      x: { title: `${what[0].toUpperCase()}${what.slice(1)} used (log scale)`, format: 'number', log: true, padded: true },
+      x: { title: `${what[0].toUpperCase()}${what.slice(1)} used (N/8, N/4, N/2, N)`, format: 'number', categories: steps.map(String) },
       panels: [{ axis: { title: index === 'ST' ? 'ST (total-order index)' : 'mu*', format: 'number', padded: true } }],
       series,
       note: 'markers: index · whiskers: bootstrap 95% interval',

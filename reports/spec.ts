@@ -115,7 +115,8 @@ export interface HeatmapSpec {
   readonly y: { readonly title: string; readonly categories: readonly string[] };
   /** x and y are category indexes; value null where the design has no point. */
   readonly cells: readonly { x: number; y: number; value: number | null }[];
-  readonly value: { readonly title: string; readonly format: ValueFormat };
+  /** `range`: a fixed colour scale (values outside it take the end colours), else the data's min and max. */
+  readonly value: { readonly title: string; readonly format: ValueFormat; readonly range?: readonly [number, number] };
   readonly note?: string;
 }
 

@@ -42,6 +42,8 @@ export interface SobolIndices {
 }
 
 export const DEFAULT_RESAMPLES = 1000;
+/** Below this variance (of outputs normalised to variance 1) a resample has no indices. */
+const DEGENERATE_VARIANCE = 1e-10;
 
 /** The blocks of a Saltelli design's outputs, normalised: A, B (N each), AB and BA (k·N, factor-major). */
 interface Blocks {
@@ -128,8 +130,10 @@ function estimate(blocks: Blocks, idx: Int32Array, S1: Float64Array, ST: Float64
     crossAB += a * b;
   }
   const m = sum / (2 * n);
-  const variance = squares / (2 * n) - m * m; // np.var(np.r_[A, B]): population variance of the 2n values
-  const scale = 1 / (n * variance);
+  // np.var(np.r_[A, B]): population variance of the 2n values. The outputs are normalised to
+  // variance 1, so a (resampled) set with almost none has no indices: NaN, not 1/rounding error.
+  const variance = squares / (2 * n) - m * m;
+  const scale = variance > DEGENERATE_VARIANCE ? 1 / (n * variance) : NaN;
   for (let f = 0; f < k; f++) {
     const offset = f * n;
     let first = 0;
@@ -159,7 +163,11 @@ function estimate(blocks: Blocks, idx: Int32Array, S1: Float64Array, ST: Float64
   }
 }
 
-/** z × the sd (ddof 1) of each index over `resamples` bootstrap resamples of the base samples. */
+/**
+ * z × the sd (ddof 1) of each index over `resamples` bootstrap resamples of the base samples. A
+ * resample whose A and B rows all have the same output has no indices; then the interval is
+ * undefined (NaN) rather than computed from the other resamples.
+ */
 function bootstrap(blocks: Blocks, resamples: number, seed: number, z: number): { S1: Float64Array; ST: Float64Array; S2: Float64Array | null } {
   const { n, k } = blocks;
   const stream = new RandomStream(seed, 'sobol:bootstrap');
