@@ -197,7 +197,7 @@ async function analyzeSweep(args: AnalyzeArgs): Promise<string> {
   if (args.salib) Object.assign(files, salibExport(problem, sweep.unit.unit, outputs.filter((o) => analysed.some((a) => a.output.name === o.name && !a.result.skipped)), method, settings));
   const manifest = analysisManifest(method, problem, settings, analysed, {
     source: {
-      sweep: basename(sweep.dir), experiment: sweep.experiment.name, manifestSha256: sweep.manifestSha256,
+      experiment: sweep.experiment.name, manifestSha256: sweep.manifestSha256,
       experimentHash: sweep.manifest.experimentHash, replicates: R, seeds: sweep.experiment.seeds, failedRuns: sweep.failedRuns,
       ...(sweep.baseline ? { baseline: sweep.baseline } : {}),
     },

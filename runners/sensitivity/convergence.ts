@@ -89,6 +89,7 @@ function flagged(steps: { samples: number; rows: IndexRow[] }[], maxWidth: numbe
 export function sobolConvergence(problem: Problem, outputs: Float64Array, options: SobolAnalysisOptions, settings: ConvergenceSettings = {}): ConvergenceRow[] {
   const k = factorsOf(problem).names.length;
   const step = (options.secondOrder ?? true) ? 2 * k + 2 : k + 2;
+  if (outputs.length % step !== 0) analyzeSobol(problem, outputs, options); // throws: not whole Saltelli blocks
   const total = outputs.length / step;
   const steps = convergenceSteps(total).map((n) => ({ samples: n, rows: sobolRows(analyzeSobol(problem, outputs.subarray(0, n * step), options)) }));
   return flagged(steps, settings.maxWidth ?? DEFAULT_MAX_WIDTH, settings.moveTolerance ?? DEFAULT_MOVE_TOLERANCE);
@@ -98,6 +99,7 @@ export function sobolConvergence(problem: Problem, outputs: Float64Array, option
 export function morrisConvergence(problem: Problem, X: Float64Array, outputs: Float64Array, options: MorrisAnalysisOptions, settings: ConvergenceSettings = {}): ConvergenceRow[] {
   const inputs = problem.names.length;
   const size = factorsOf(problem).names.length + 1;
+  if (outputs.length % size !== 0) analyzeMorris(problem, X, outputs, options); // throws: not whole trajectories
   const total = outputs.length / size;
   const steps = convergenceSteps(total).map((n) => ({
     samples: n,
