@@ -305,3 +305,15 @@ describe('defsim sample and analyze of outputs computed elsewhere', () => {
     expect(existsSync(join(tmp, 'no-out'))).toBe(false);
   });
 });
+
+describe('experiments/sensitivity.yaml', () => {
+  it('validates: a Sobol design over model assumptions, crossed with the policies and its baseline, at the main job\'s scale', () => {
+    const experiment = loadExperiment(join(root, 'experiments', 'sensitivity.yaml'));
+    const main = loadExperiment(join(root, 'experiments', 'policy-comparison.yaml'));
+    expect(experiment.design.type).toBe('sobol');
+    expect(experiment.set['population.scale']).toBe(main.set['population.scale']);
+    const design = experiment.design as { cross?: Record<string, unknown[]> };
+    expect(design.cross?.scenario).toContain(experiment.baseline?.scenario);
+    expect(experiment.seeds).toBe('common');
+  });
+});

@@ -117,6 +117,11 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   },
 };
 
+/** `defsim sweep --report` on a sobol/morris design: the analysis with default settings, then its report. */
+export async function analyzeAfter(dir: string, quiet: boolean): Promise<void> {
+  await analyzeCommand.handler({ dir, 'second-order': true, salib: false, report: true, quiet, _: [], $0: 'defsim' } as never);
+}
+
 function commonSettings(args: AnalyzeArgs, seed: number): AnalysisSettings & { threshold: number } {
   return {
     resamples: setting('resamples', '--resamples', args.resamples),
