@@ -283,8 +283,8 @@ function scatterChart(result: SensitivityResult, output: SensitivityOutput): Cha
     source: source(['metric', 'parameter', 'index', 'value']),
     chart: {
       type: 'line',
-      x: { title: 'mu* (mean |elementary effect|)', format: 'number', padded: true },
-      panels: [{ axis: { title: 'sigma (sd of the elementary effects)', format: 'number', padded: true } }],
+      x: { title: 'mu* (mean |elementary effect|)', format: 'number', min: 0, padded: true },
+      panels: [{ axis: { title: 'sigma (sd of the elementary effects)', format: 'number', min: 0, padded: true } }],
       series,
     },
   };
