@@ -111,7 +111,7 @@ export function sensitivityLead(result: SensitivityResult): SensitivityLead {
   const subject = policy ? 'the policy effects' : 'the outputs';
   const paragraphs = [
     matters.length > 0
-      ? `${matters.length} of ${result.factors.length} parameters have a ${what} above ${result.threshold} for at least one of ${subject}: ${matters.join(', ')}. The ranking of policies rests on these assumptions.`
+      ? `${matters.length} of ${result.factors.length} parameters have a ${what} above ${result.threshold} for at least one of ${subject}: ${matters.join(', ')}. ${policy ? 'The ranking of policies rests on these assumptions.' : 'These outputs rest on these assumptions.'}`
       : `No parameter has a ${what} above ${result.threshold} for any of ${subject}: within the ranges varied, none of these assumptions moves them much.`,
     barely.length > 0 ? `Below ${result.threshold} for every one of ${subject} (they barely matter here): ${barely.join(', ')}.` : `Every parameter matters for at least one of ${subject}.`,
   ];

@@ -219,7 +219,7 @@ describe('experiment JSON Schema', () => {
 
   it('knows every top-level key, design parameter and range key the validator accepts', () => {
     const props = schema.properties as Record<string, unknown>;
-    expect(Object.keys(props).sort()).toEqual(['$schema', 'description', 'design', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
+    expect(Object.keys(props).sort()).toEqual(['$schema', 'baseline', 'description', 'design', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
     const defs = schema.$defs as Record<string, { properties: Record<string, unknown> }>;
     expect(defs.dimensions.properties).toHaveProperty(['sponsors.payout.soldierUsd']);
     expect(defs.dimensions.properties).toHaveProperty(['scenario']);
