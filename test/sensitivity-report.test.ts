@@ -55,7 +55,7 @@ describe('sensitivity report', () => {
     expect(plan.lead?.tables[0].rows.map((r) => r[0])).toEqual(['decision.peerWeight', 'safety', 'decision.riskWeight']);
     // The headline outputs are the policy effects per $1M: bars, heatmap and convergence of that one.
     expect(plan.charts.map((c) => c.kind)).toEqual(['sensitivity_bars', 'sensitivity_heatmap', 'convergence']);
-    expect(plan.tables.map((t) => t.title)).toEqual(expect.arrayContaining([expect.stringMatching(/^Seed noise/), expect.stringMatching(/^Convergence: 1 indices flagged/), expect.stringMatching(/^Outputs not analysed \(1/)]));
+    expect(plan.tables.map((t) => t.title)).toEqual(expect.arrayContaining([expect.stringMatching(/^Seed noise/), expect.stringMatching(/^Convergence: 2 indices flagged/), expect.stringMatching(/^Outputs not analysed \(1/)]));
     // A higher threshold leaves only the largest.
     const strict = planReport(await loadResult(analysisDirectory(0.5)));
     expect(strict.lead?.paragraphs[0]).toContain('1 of 3 parameters');

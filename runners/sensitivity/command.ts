@@ -12,6 +12,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { InputError, inputError } from '../../engine/errors.js';
 import { checkValue, int, num } from '../../engine/schema.js';
 import { MODEL_VERSION } from '../../agents/model.js';
+import { lockDirectory } from '../lock.js';
+import { writingTo } from '../output-error.js';
 import { toolInfo, writeFileAtomic, jsonText } from '../outputs.js';
 import { runsProgress } from '../progress.js';
 import { analyzeOutput, type AnalysisSettings, type Method, type OutputAnalysis } from './analyze.js';
@@ -108,11 +110,23 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const external = args.problem !== undefined || args.x !== undefined || args.y !== undefined;
     if (external && args.dir !== undefined) throw new InputError('give either a sweep directory or --problem with --x and --y, not both');
     if (!external && args.dir === undefined) throw new InputError('name a sweep directory (defsim analyze DIR) or outputs computed elsewhere (--problem, --method, --x, --y, --out)');
-    const target = external ? await analyzeExternal(args) : await analyzeSweep(args);
-    if (args.report) {
-      const { renderReport } = await import('../../reports/index.js');
-      const report = await renderReport(target, {});
-      if (!args.quiet) console.log(`report: ${report.html} (${report.charts.length} charts)`);
+    // One writer per directory (runners/lock.ts): the sweep directory, or --out.
+    const target = external ? args.out : (args.out ?? args.dir);
+    if (target === undefined) throw new InputError('outputs computed elsewhere need all of --problem, --method, --x, --y and --out');
+    const rerun = ['defsim', 'analyze', ...process.argv.slice(3)].join(' ');
+    const lock = lockDirectory(target, { key: args.out !== undefined ? '--out' : 'DIR' });
+    try {
+      await writingTo(target, rerun, async () => {
+        if (external) await analyzeExternal(args);
+        else await analyzeSweep(args);
+        if (args.report) {
+          const { renderReport } = await import('../../reports/index.js');
+          const report = await renderReport(target, {});
+          if (!args.quiet) console.log(`report: ${report.html} (${report.charts.length} charts)`);
+        }
+      });
+    } finally {
+      lock.release();
     }
   },
 };
@@ -171,7 +185,7 @@ function analysisManifest(method: Method, problem: Problem, settings: AnalysisSe
       : 'SALib analyze.morris: mu, mu* (Campolongo et al. 2007), sigma; mu* interval ± 1.96 × bootstrap sd over trajectories (docs/SENSITIVITY.md)',
     outputs: analysed.filter((a) => !a.result.skipped).map((a) => a.output),
     skipped: analysed.filter((a) => a.result.skipped).map((a) => ({ name: a.output.name, reason: (a.result as { reason: string }).reason })),
-    tool: tool.tool, version: tool.version, modelVersion: MODEL_VERSION, gitCommit: tool.gitCommit, node: tool.node,
+    ...tool, modelVersion: MODEL_VERSION,
   };
 }
 
@@ -336,7 +350,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       ...(method === 'sobol'
         ? { baseSamples: samples, secondOrder: args['second-order'], rowOrder: `per base sample: A, AB_1..AB_k, ${args['second-order'] ? 'BA_1..BA_k, ' : ''}B (SALib)` }
         : { trajectories: samples, levels, ...(candidates ? { candidates } : {}), rowOrder: 'k+1 rows per trajectory, one factor moving per row (SALib)' }),
-      tool: tool.tool, version: tool.version, gitCommit: tool.gitCommit, node: tool.node,
+      ...tool,
       files: { [basename(out)]: sha },
     }));
     if (!args.quiet) console.log(`wrote ${out} (${design.rows} rows × ${inputs} inputs) and ${manifestPath}`);

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
 import { loadExperiment, type Experiment, type ParameterValue } from '../experiment.js';
+import { LOCK_FILE } from '../lock.js';
 import { jsonText, sha256, writeFileAtomic } from '../outputs.js';
 import { readStructuredFile } from '../parameters.js';
 import { formatNumber } from '../simulate.js';
@@ -240,7 +241,7 @@ export function writeAnalysisFiles(dir: string, files: Record<string, string>, m
 export function checkAnalysisDirectory(dir: string): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw inputError('--out', dir, 'a directory path (this is a file)');
-  const entries = readdirSync(dir);
+  const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE); // our own lock is not content
   if (entries.length === 0) return;
   const manifest = join(dir, 'manifest.json');
   const earlier = existsSync(manifest) && (() => {
