@@ -37,7 +37,7 @@ const comparable = (dir: string, name: string) => read(dir, name).replace(/"gitC
 const small = {
   name: 'sa-small',
   set: { 'population.scale': 2000 },
-  ticks: 12,
+  ticks: 6,
   replicates: 2,
   seed: 4,
   seeds: 'common',
@@ -168,7 +168,7 @@ describe('determinism: the design and the indices', () => {
   });
 
   it('kill -9 mid-sweep, then --resume: the same design and indices', async () => {
-    const long = { ...small, name: 'sa-long', set: { 'population.scale': 200 }, replicates: 1, design: { ...small.design, samples: 16 } };
+    const long = { ...small, name: 'sa-long', set: { 'population.scale': 200 }, ticks: 12, replicates: 1, design: { ...small.design, samples: 16 } };
     const longFile = file(long);
     const reference = join(tmp, 'long-reference');
     expect(cli(['sweep', longFile, '--out', reference, '--quiet', '--workers', '2']).code).toBe(0);
