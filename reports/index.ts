@@ -15,6 +15,7 @@ import { runCharts } from './run-charts.js';
 import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSize } from './spec.js';
 import { sweepCharts } from './sweep-charts.js';
 import { findingsOf, type Findings } from './findings.js';
+import { sensitivityCharts, sensitivityLead, sensitivityTables, type SensitivityLead } from './sensitivity-charts.js';
 import { runTables, sweepTables, type KeyTable } from './tables.js';
 
 export { ReportInputError, ReportOutputError } from './errors.js';
@@ -60,7 +61,7 @@ export interface ReportResult {
   readonly outDir: string;
   /** Path of report.html. */
   readonly html: string;
-  readonly kind: 'run' | 'sweep';
+  readonly kind: 'run' | 'sweep' | 'sensitivity';
   readonly charts: readonly ChartMeta[];
   readonly notes: readonly string[];
 }
@@ -94,10 +95,16 @@ export interface ReportPlan {
   readonly notes: readonly string[];
   /** What opens the report of a sweep with a baseline: its effects as tables and a forest plot. */
   readonly findings: Findings | null;
+  /** The section a sensitivity analysis opens with ("What the answer depends on"). */
+  readonly lead?: SensitivityLead;
 }
 
 /** The charts and tables for a loaded result (no rendering); chart file names are unique. */
 export function planReport(result: LoadedResult): ReportPlan {
+  if (result.kind === 'sensitivity') {
+    const plan = sensitivityCharts(result);
+    return { charts: uniqueFiles(plan.charts), tables: sensitivityTables(result), notes: plan.notes, findings: null, lead: sensitivityLead(result) };
+  }
   const plan = result.kind === 'run' ? runCharts(result) : sweepCharts(result);
   const tables = result.kind === 'run' ? runTables(result) : sweepTables(result);
   const findings = result.kind === 'sweep' ? findingsOf(result) : { findings: null, charts: [], notes: [] };
@@ -136,7 +143,7 @@ async function produceReport(dir: string, outDir: string, size: RenderSize, rend
     const rendered = await Promise.allSettled(plan.charts.map((spec) => renderTo(spec, join(temp, spec.file))));
     const failure = rendered.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    await writePages(temp, reportContents(result, size, plan.charts.map(chartMeta), plan.tables, plan.notes, plan.findings));
+    await writePages(temp, reportContents(result, size, plan.charts.map(chartMeta), plan.tables, plan.notes, plan.findings, plan.lead));
   });
   return {
     dir: result.dir,

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { columnIndex, hasColumn, isNumericText, parseCsv, parseNumberCell, textColumn, type Table } from './csv.js';
 import { ReportInputError } from './errors.js';
+import { loadSensitivity, SWEEP_ANALYSIS_MANIFEST, type SensitivityResult } from './sensitivity-load.js';
 
 export interface CalibrationTarget {
   readonly id: string;
@@ -38,7 +39,7 @@ export interface InputFile {
   readonly sha256: string;
 }
 
-interface LoadedCommon {
+export interface LoadedCommon {
   /** The result directory as given, resolved to an absolute path. */
   readonly dir: string;
   /** Its base name, used for batch output folders and page titles. */
@@ -141,7 +142,8 @@ export interface SweepResult extends LoadedCommon {
   readonly effects: SweepEffects | null;
 }
 
-export type LoadedResult = RunResult | SweepResult;
+export type LoadedResult = RunResult | SweepResult | SensitivityResult;
+export type InputFilesReader = InputFiles;
 
 const POINTS_STAT_COLUMNS = ['n', 'mean', 'sd', 'ci95_low', 'ci95_high'] as const;
 
@@ -153,8 +155,14 @@ export async function loadResult(dirArg: string): Promise<LoadedResult> {
   const manifest = await files.json('manifest.json', 'not a defsim result directory: it has no manifest.json');
   const kind = manifest.kind;
   if (kind === 'run') return loadRun(dir, manifest, files);
+  if (kind === 'sensitivity') return loadSensitivity(dir, manifest, files);
+  if (kind === 'sweep' && manifest.sampling) {
+    // A sobol/morris sweep is reported through its sensitivity analysis (point-by-point charts of thousands of samples say nothing).
+    if (!(await files.exists(SWEEP_ANALYSIS_MANIFEST))) throw new ReportInputError(dir, 'a sobol/morris sweep without a sensitivity analysis: run `defsim analyze DIR` (it writes the analysis and this report)');
+    return loadSensitivity(dir, await files.json(SWEEP_ANALYSIS_MANIFEST), files, manifest);
+  }
   if (kind === 'sweep') return loadSweep(dir, manifest, files);
-  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run" or "sweep"`);
+  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep" or "sensitivity"`);
 }
 
 async function requireDirectory(dir: string, dirArg: string): Promise<void> {
@@ -164,7 +172,7 @@ async function requireDirectory(dir: string, dirArg: string): Promise<void> {
 }
 
 /** Reads files of one result directory, remembering each file's sha256. */
-class InputFiles {
+export class InputFiles {
   readonly read: InputFile[] = [];
   constructor(readonly dir: string) {}
 

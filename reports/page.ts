@@ -10,11 +10,13 @@ import type { Findings } from './findings.js';
 export interface ReportContents {
   readonly generator: 'defsim report';
   readonly reportFormat: 1;
-  readonly kind: 'run' | 'sweep';
+  readonly kind: 'run' | 'sweep' | 'sensitivity';
   readonly name: string;
   readonly title: string;
   /** A sweep with a baseline opens with its effects (tables, and the forest plot's files); null otherwise. */
   readonly findings: Findings | null;
+  /** A section before everything else (a sensitivity report's "What the answer depends on"). */
+  readonly lead?: { readonly title: string; readonly paragraphs: readonly string[]; readonly tables: readonly KeyTable[] };
   readonly inputs: readonly { name: string; sha256: string }[];
   readonly size: RenderSize;
   readonly charts: readonly ChartMeta[];
@@ -27,11 +29,13 @@ export const PAGE_FILES = ['report.html', 'report.md', 'report.json'] as const;
 /** The page title names what was run — the experiment, or the scenario and seed — never the directory (which may be a temporary one). */
 export function reportTitle(result: LoadedResult): string {
   if (result.kind === 'sweep') return `defsim sweep report: ${result.experimentName}`;
+  if (result.kind === 'sensitivity') return `defsim sensitivity analysis: ${result.experiment ?? result.name}`;
   return `defsim run report: ${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
 }
 
 export function reportContents(
   result: LoadedResult, size: RenderSize, charts: readonly ChartMeta[], tables: readonly KeyTable[], notes: readonly string[], findings: Findings | null = null,
+  lead?: ReportContents['lead'],
 ): ReportContents {
   return {
     generator: 'defsim report',
@@ -40,6 +44,7 @@ export function reportContents(
     name: result.name,
     title: reportTitle(result),
     findings,
+    ...(lead ? { lead } : {}),
     inputs: result.inputFiles,
     size,
     charts,
@@ -108,6 +113,10 @@ function splitCharts(contents: ReportContents): { findings: [ChartMeta, number][
   return { findings: numbered.filter(([c]) => inFindings.has(c.file)), rest: numbered.filter(([c]) => !inFindings.has(c.file)) };
 }
 
+function htmlLead(lead: NonNullable<ReportContents['lead']>): string {
+  return [`<h2>${escapeHtml(lead.title)}</h2>`, ...lead.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`), ...lead.tables.map(htmlTable)].join('\n');
+}
+
 function findingsIntro(findings: Findings): string {
   return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway. ` +
     `Intervals: ${findings.intervals}. Ratios per US$1M and costs per additional defection use Fieller's 95% interval; a ratio whose denominator is not distinguishable from 0 is undefined (n/a, with the reason), never a number. Data: effects.csv.`;
@@ -133,6 +142,7 @@ function html(contents: ReportContents): string {
 <body>
 <h1>${escapeHtml(contents.title)}</h1>
 <p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. Counts are in people, money in US dollars, one tick is one month (tick 0 = February 2021).</p>
+${contents.lead ? htmlLead(contents.lead) : ''}
 ${findings}
 ${notes}
 <h2>Key numbers</h2>
@@ -166,6 +176,7 @@ function markdown(contents: ReportContents): string {
   const figure = ([chart, i]: [ChartMeta, number]) => {
     parts.push('', `### Figure ${i + 1}. ${chart.title}`, '', `![${chart.title}](${chart.file})`, '', chart.caption, '', `*${sourceText(chart)}*`);
   };
+  if (contents.lead) parts.push('', `## ${contents.lead.title}`, '', ...contents.lead.paragraphs.flatMap((p) => [p, '']), contents.lead.tables.map(markdownTable).join('\n\n'));
   if (contents.findings) {
     parts.push('', '## Findings', '', findingsIntro(contents.findings), '', contents.findings.tables.map(markdownTable).join('\n\n'));
     findings.forEach(figure);

@@ -117,7 +117,7 @@ export interface HeatmapStyle {
 /** Heatmap cells (viridis by value, with the value written in each cell) and a colour bar at the right. */
 export function heatmapPlugin(spec: HeatmapSpec, style: HeatmapStyle): Plugin {
   const finite = spec.cells.map((c) => c.value).filter((v): v is number => v !== null && Number.isFinite(v));
-  const [low, high] = finite.length > 0 ? [Math.min(...finite), Math.max(...finite)] : [0, 1];
+  const [low, high] = spec.value.range ?? (finite.length > 0 ? [Math.min(...finite), Math.max(...finite)] : [0, 1]);
   const shade = (value: number): number => (high > low ? (value - low) / (high - low) : 0.5);
   return {
     id: 'defsimHeatmap',

@@ -17,7 +17,11 @@ export type ChartKind =
   | 'heatmap'
   | 'scenario_bars'
   | 'forest'
-  | 'effects_over_time';
+  | 'effects_over_time'
+  | 'sensitivity_bars'
+  | 'sensitivity_heatmap'
+  | 'morris_scatter'
+  | 'convergence';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */
@@ -117,7 +121,8 @@ export interface HeatmapSpec {
   readonly y: { readonly title: string; readonly categories: readonly string[] };
   /** x and y are category indexes; value null where the design has no point. */
   readonly cells: readonly { x: number; y: number; value: number | null }[];
-  readonly value: { readonly title: string; readonly format: ValueFormat };
+  /** `range`: a fixed colour scale (values outside it take the end colours), else the data's min and max. */
+  readonly value: { readonly title: string; readonly format: ValueFormat; readonly range?: readonly [number, number] };
   readonly note?: string;
 }
 

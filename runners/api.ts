@@ -9,3 +9,7 @@ export { SCENARIOS } from '../agents/scenarios.js';
 export { InputError } from '../engine/errors.js';
 export { sweep, runSweep, loadExperiment, type SweepOptions, type SweepProgress, type SweepRunResult, type SweepOutcome, type SweepManifest, type Experiment, type ExperimentObject } from './sweep.js';
 export { effects, type EffectsRow } from './effects/files.js';
+export {
+  sampleSobol, analyzeSobol, sampleMorris, analyzeMorris, parseSalibProblem, toSalibProblem,
+  type Problem, type SobolIndices, type MorrisIndices,
+} from './sensitivity/api.js';

@@ -17,6 +17,7 @@ import { sweepCommand, validateCommand } from './sweep-command.js';
 import { mergeCommand } from './merge.js';
 import { k8sCommand, slurmCommand } from './cluster.js';
 import { reproduceCommand } from './reproduce/reproduce.js';
+import { analyzeCommand, sampleCommand } from './sensitivity/command.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -33,6 +34,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(k8sCommand)
       .command(reportCommand)
       .command(reproduceCommand)
+      .command(analyzeCommand)
+      .command(sampleCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {

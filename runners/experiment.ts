@@ -16,6 +16,7 @@ import { PARAMETER_SCHEMA } from '../agents/params.js';
 import { SCENARIO_NAMES } from '../agents/scenarios.js';
 import { readStructuredFile, resolveParameters } from './parameters.js';
 import { sha256 } from './outputs.js';
+import { crossCombinations, designRows, resolveSampledDesign, sampledDesignJsonSchemas, type SampledDesign } from './sensitivity/design.js';
 
 export type ParameterValue = number | boolean | string;
 
@@ -48,7 +49,8 @@ export interface ExperimentObject {
 export type DesignObject =
   | { type: 'grid'; parameters: Record<string, readonly ParameterValue[] | RangeSpec> }
   | { type: 'list'; points: readonly Record<string, unknown>[] }
-  | { type: 'random' | 'lhs'; samples: number; parameters: Record<string, readonly ParameterValue[] | RangeSpec> };
+  | { type: 'random' | 'lhs'; samples: number; parameters: Record<string, readonly ParameterValue[] | RangeSpec> }
+  | ({ type: 'sobol' | 'morris' } & Record<string, unknown>);
 
 /** `none`, `every-tick`, or `{ every: n }` (ticks 0, n, 2n, …). */
 export type SeriesRecording = 'none' | 'every-tick' | { every: number };
@@ -59,7 +61,8 @@ export type SampledValues = ParameterValue[] | { from: number; to: number; log: 
 export type ResolvedDesign =
   | { type: 'grid'; parameters: Record<string, ParameterValue[]> }
   | { type: 'list'; points: Record<string, ParameterValue>[] }
-  | { type: 'random' | 'lhs'; samples: number; parameters: Record<string, SampledValues> };
+  | { type: 'random' | 'lhs'; samples: number; parameters: Record<string, SampledValues> }
+  | SampledDesign;
 
 /** An experiment as resolved: every value checked, ranges expanded, defaults filled in. */
 export interface Experiment {
@@ -159,7 +162,7 @@ export function checkFileValue(path: string, spec: ParamSpec, value: unknown): P
  * A plain mapping with only the allowed keys (when given) and no prototype-polluting keys.
  * Returns a copy with a null prototype.
  */
-function mapping(path: string, value: unknown, allowed?: readonly string[]): Record<string, unknown> {
+export function mapping(path: string, value: unknown, allowed?: readonly string[]): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(path, value, 'a mapping (key: value)');
   const out: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(value)) {
@@ -239,14 +242,15 @@ function resolveRecord(value: unknown): { series: SeriesRecording } {
 }
 
 /** What a design key stands for: the scenario, or a parameter spec. */
-function dimensionSpec(where: string, key: string, value: unknown): ParamSpec {
+export function dimensionSpec(where: string, key: string, value: unknown): ParamSpec {
   return key === SCENARIO_KEY ? EXPERIMENT_SETTINGS.scenario : parameterSpec(where, key, value);
 }
 
 function resolveDesign(value: unknown, maxRuns: number, replicates: number): ResolvedDesign {
   if (value === undefined) return { type: 'list', points: [{}] };
   const type = mapping('design', value).type;
-  if (typeof type !== 'string' || !(type in DESIGN_KEYS)) throw inputError('design.type', type, 'grid, list, random or lhs');
+  if (type === 'sobol' || type === 'morris') return resolveSampledDesign(type, value, maxRuns, replicates);
+  if (typeof type !== 'string' || !(type in DESIGN_KEYS)) throw inputError('design.type', type, 'grid, list, random, lhs, sobol or morris');
   const design = mapping('design', value, DESIGN_KEYS[type]);
   let resolved: ResolvedDesign;
   if (type === 'grid') {
@@ -286,7 +290,7 @@ function gridValues(where: string, key: string, value: unknown): { count: number
   return { count, values: () => rangePoints(range, count).map((x, i) => checkFileValue(`${where}[${i}]`, spec, x)) };
 }
 
-function checkedList(where: string, spec: ParamSpec, values: unknown[]): ParameterValue[] {
+export function checkedList(where: string, spec: ParamSpec, values: unknown[]): ParameterValue[] {
   if (values.length === 0) throw inputError(where, values, `a non-empty list of values (${allowedText(spec)})`);
   return values.map((v, i) => checkFileValue(`${where}[${i}]`, spec, v));
 }
@@ -360,7 +364,8 @@ function scenariosUsed(experiment: Experiment): string[] {
   const d = experiment.design;
   const out = new Set([experiment.scenario]);
   if (d.type === 'list') for (const p of d.points) if (typeof p.scenario === 'string') out.add(p.scenario);
-  if (d.type !== 'list') {
+  if (d.type === 'sobol' || d.type === 'morris') for (const v of d.cross?.[SCENARIO_KEY] ?? []) out.add(String(v));
+  else if (d.type !== 'list') {
     const values = d.parameters[SCENARIO_KEY];
     if (Array.isArray(values)) for (const v of values) out.add(String(v));
   }
@@ -394,12 +399,15 @@ export function experimentHash(experiment: Experiment): string {
 export function countDesignPoints(design: ResolvedDesign): number {
   if (design.type === 'list') return design.points.length;
   if (design.type === 'grid') return Object.values(design.parameters).reduce((n, values) => n * values.length, 1);
+  if (design.type === 'sobol' || design.type === 'morris') return designRows(design) * crossCombinations(design.cross).length;
   return design.samples;
 }
 
 /** The varied parameters (and `scenario` when it varies), in the order of the design. */
 export function variedKeys(design: ResolvedDesign): string[] {
-  return design.type === 'list' ? [...new Set(design.points.flatMap((p) => Object.keys(p)))] : Object.keys(design.parameters);
+  if (design.type === 'list') return [...new Set(design.points.flatMap((p) => Object.keys(p)))];
+  if (design.type === 'sobol' || design.type === 'morris') return [...Object.keys(design.parameters), ...Object.keys(design.cross ?? {})];
+  return Object.keys(design.parameters);
 }
 
 /** One line saying what an experiment runs (for `defsim validate`). */
@@ -466,6 +474,24 @@ function rangeJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** A sobol/morris dimension: a uniform range, a (truncated) normal, or a list. */
+function sampledRangeJsonSchema(): Record<string, unknown> {
+  return {
+    description: 'uniform {from, to} (log: true for log-uniform), normal {dist: normal, mean, sd} (truncated with from and to), or a list to pick from',
+    anyOf: [
+      {
+        type: 'object', additionalProperties: false, required: ['from', 'to'],
+        properties: { from: { type: 'number' }, to: { type: 'number' }, log: { type: 'boolean' } },
+      },
+      {
+        type: 'object', additionalProperties: false, required: ['dist', 'mean', 'sd'],
+        properties: { dist: { const: 'normal' }, mean: { type: 'number' }, sd: { type: 'number', exclusiveMinimum: 0 }, from: { type: 'number' }, to: { type: 'number' } },
+      },
+      { type: 'array', minItems: 1 },
+    ],
+  };
+}
+
 export function experimentJsonSchema(): Record<string, unknown> {
   const designType = (type: string) => ({ type: { const: type } });
   return {
@@ -488,7 +514,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
       seed: leafJsonSchema(EXPERIMENT_SETTINGS.seed),
       seeds: leafJsonSchema(EXPERIMENT_SETTINGS.seeds),
       design: {
-        description: 'Which points to run: grid (full factorial), list (explicit points), random or lhs (Latin hypercube)',
+        description: 'Which points to run: grid (full factorial), list (explicit points), random or lhs (Latin hypercube), sobol or morris (sensitivity analysis, docs/SENSITIVITY.md)',
         oneOf: [
           { type: 'object', additionalProperties: false, required: ['type', 'parameters'], properties: { ...designType('grid'), parameters: { $ref: '#/$defs/dimensions' } } },
           {
@@ -499,6 +525,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
             type: 'object', additionalProperties: false, required: ['type', 'samples', 'parameters'],
             properties: { ...designType(t), samples: leafJsonSchema(EXPERIMENT_SETTINGS.samples), parameters: { $ref: '#/$defs/dimensions' } },
           })),
+          ...sampledDesignJsonSchemas(),
         ],
       },
       baseline: {
@@ -524,6 +551,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
       overrides: overridesJsonSchema(),
       dimensions: dimensionsJsonSchema(),
       range: rangeJsonSchema(),
+      sampledRange: sampledRangeJsonSchema(),
     },
   };
 }

@@ -72,7 +72,12 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       const what = shard ? `shard ${shardLabel(shard)}: ${outcome.runs} of ${outcome.points * experiment.replicates} runs` : `${outcome.runs} runs`;
       console.log(`${experiment.name}: ${what} (${outcome.points} points × ${experiment.replicates} replicates; ${outcome.ranNow} run now), ${outcome.failed} failed; wrote ${files} in ${out}`);
     }
-    if (args.report) await renderAfter(out, args.quiet);
+    if (args.report) {
+      // A sobol/morris sweep is reported through its sensitivity analysis (docs/SENSITIVITY.md).
+      const sampled = experiment.design.type === 'sobol' || experiment.design.type === 'morris';
+      if (sampled && !shard && outcome.failed === 0) await (await import('./sensitivity/command.js')).analyzeAfter(out, args.quiet);
+      else if (!sampled) await renderAfter(out, args.quiet);
+    }
     if (outcome.failed > 0) {
       process.stderr.write(`defsim: ${outcome.failed} of ${outcome.runs} runs failed (status and error in ${out}/runs.csv)\n`);
       process.exitCode = 1;

@@ -11,6 +11,7 @@ import {
   EXPERIMENT_SETTINGS, SCENARIO_KEY, experimentHash, parameterSpec, resolveRunParameters, variedKeys,
   type Experiment, type ParameterValue, type SampledValues,
 } from './experiment.js';
+import { sampledPoints } from './sensitivity/design.js';
 
 /** One design point: its id and the value of every varied parameter (keys in `varied` order). */
 export interface DesignPoint {
@@ -63,6 +64,7 @@ export function expandDesign(experiment: Experiment, varied = variedKeys(experim
   const design = experiment.design;
   if (design.type === 'grid') return gridPoints(varied, design.parameters);
   if (design.type === 'list') return design.points.map((point) => completePoint(experiment, varied, point));
+  if (design.type === 'sobol' || design.type === 'morris') return sampledPoints(design, experiment.seed);
   const dims = varied.map((key) => design.parameters[key]);
   const columns = design.type === 'random'
     ? randomColumns(experiment.seed, design.samples, dims.length)

@@ -19,6 +19,7 @@ import { effectsHeader, effectsManifest, type EffectsManifest } from './effects/
 import type { Pairing } from './effects/estimate.js';
 import { SweepEffects } from './effects/sweep-effects.js';
 import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
+import { designManifest } from './sensitivity/design.js';
 
 
 export interface SweepManifest {
@@ -28,6 +29,8 @@ export interface SweepManifest {
   shardRuns?: number;
   experiment: SweepPlan['experiment'];
   experimentHash: string;
+  /** Sobol and Morris designs: the problem (SALib's form), the generator and the row layout. */
+  sampling?: Record<string, unknown>;
   varied: string[];
   metrics: string[];
   seriesColumns?: string[];
@@ -100,11 +103,13 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
 
 function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string[] | undefined, failed: number, files: Record<string, string>, shard?: Shard): SweepManifest {
   const tool = toolInfo();
+  const design = plan.experiment.design;
   return {
     kind: 'sweep',
     ...(shard ? { shard: shardLabel(shard), shardRuns: shardRunCount(shard, plan.runs) } : {}),
     experiment: plan.experiment,
     experimentHash: plan.hash,
+    ...(design.type === 'sobol' || design.type === 'morris' ? { sampling: designManifest(design, plan.experiment.seed) } : {}),
     varied: plan.varied,
     metrics,
     ...(seriesColumns ? { seriesColumns } : {}),

@@ -123,7 +123,7 @@ describe('experiment validation', () => {
   });
 
   it('refuses bad designs, ranges and recordings', () => {
-    expect(inputErrorOf(withKeys({ design: { type: 'sobol' } }))).toMatch(/'design.type': "sobol" \(allowed: grid, list, random or lhs\)/);
+    expect(inputErrorOf(withKeys({ design: { type: 'fast' } }))).toMatch(/'design.type': "fast" \(allowed: grid, list, random, lhs, sobol or morris\)/);
     expect(inputErrorOf(withKeys({ design: { type: 'grid', parameters: {} } }))).toMatch(/'design.parameters'.*at least one parameter/);
     expect(inputErrorOf(withKeys({ design: { type: 'grid', parameters: { 'sponsors.budgetUsd': [] } } }))).toMatch(/non-empty list/);
     expect(inputErrorOf(withKeys({ design: { type: 'grid', parameters: { 'sponsors.budgetUsd': { from: 0, to: 10, step: 1, count: 3 } } } })))
