@@ -13,6 +13,22 @@ const westernBudget = {
   'sponsors.monthlyFundingUsd': 25e6 / 12,
 };
 
+/** No money at all: no budget, no inflow, every payout and asset bonus 0. */
+const noMoney = {
+  'sponsors.budgetUsd': 0,
+  'sponsors.monthlyFundingUsd': 0,
+  'sponsors.payout.soldierUsd': 0,
+  'sponsors.payout.ncoUsd': 0,
+  'sponsors.payout.officerUsd': 0,
+  'sponsors.payout.juniorOfficialUsd': 0,
+  'sponsors.payout.midOfficialUsd': 0,
+  'sponsors.payout.seniorOfficialUsd': 0,
+  'sponsors.payout.tycoonUsd': 0,
+  'sponsors.payout.assetBonusUsd.soldier': 0,
+  'sponsors.payout.assetBonusUsd.official': 0,
+  'sponsors.payout.assetBonusUsd.tycoon': 0,
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'myanmar-2021',
@@ -23,18 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'no-policy',
     description: 'The counterfactual: no payouts, no budget, no sanctions, no visas, no safe houses (what the other policies are measured against)',
     set: {
-      'sponsors.budgetUsd': 0,
-      'sponsors.monthlyFundingUsd': 0,
-      'sponsors.payout.soldierUsd': 0,
-      'sponsors.payout.ncoUsd': 0,
-      'sponsors.payout.officerUsd': 0,
-      'sponsors.payout.juniorOfficialUsd': 0,
-      'sponsors.payout.midOfficialUsd': 0,
-      'sponsors.payout.seniorOfficialUsd': 0,
-      'sponsors.payout.tycoonUsd': 0,
-      'sponsors.payout.assetBonusUsd.soldier': 0,
-      'sponsors.payout.assetBonusUsd.official': 0,
-      'sponsors.payout.assetBonusUsd.tycoon': 0,
+      ...noMoney,
       'sponsors.visasPerMonth': 0,
       'sponsors.extraction.capacityPerMonth': 0,
       'sanctions.enabled': false,
@@ -45,12 +50,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'sanctions-only',
     description: 'No payouts and no budget, heavier sanctions tranches (60 every 3 months), no off-ramp',
     set: {
-      'sponsors.budgetUsd': 0,
-      'sponsors.monthlyFundingUsd': 0,
-      'sponsors.payout.soldierUsd': 0,
-      'sponsors.payout.ncoUsd': 0,
-      'sponsors.payout.officerUsd': 0,
-      'sponsors.payout.assetBonusUsd.soldier': 0,
+      ...noMoney,
       'sanctions.trancheSize': 60,
       'sanctions.offRamp': false,
     },
