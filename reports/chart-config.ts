@@ -104,8 +104,9 @@ function isRoundLogValue(value: number): boolean {
   return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6);
 }
 
-function tickLabel(value: number, axis: AxisSpec): string {
-  if (axis.categories) return Number.isInteger(value) ? (axis.categories[value] ?? '') : '';
+function tickLabel(value: number, axis: AxisSpec): string | string[] {
+  // A category label with line breaks is given as lines, so Chart.js makes room for all of them.
+  if (axis.categories) return Number.isInteger(value) ? (axis.categories[value] ?? '').split('\n') : '';
   if (axis.format === 'month') return Number.isInteger(value) ? monthLabel(value) : '';
   if (axis.log && !isRoundLogValue(value)) return '';
   return formatValue(value, axis.format);
@@ -137,6 +138,8 @@ function valueScale(axis: AxisSpec, style: Style, extra: Options = {}): Options 
       s.ticks = axis.categories!.map((_, i) => ({ value: i }));
     };
     scale.grid = { display: false };
+    // Every category is named: a heatmap column or a category point without its label is unreadable.
+    scale.ticks.autoSkip = false;
   }
   if (axis.format === 'month' && axis.min !== undefined && axis.max !== undefined) {
     Object.assign(scale.ticks, { stepSize: monthStep(axis.max - axis.min), includeBounds: false });
@@ -345,7 +348,10 @@ function barConfig(spec: ChartSpec, chart: BarChartSpec, size: RenderSize, style
     x: {
       type: 'category',
       title: axisTitle(chart.x.title, style),
-      ticks: { color: '#222222', font: { family: FONT_FAMILY, size: style.font }, maxRotation: 0 },
+      ticks: {
+        color: '#222222', font: { family: FONT_FAMILY, size: style.font }, maxRotation: 0, autoSkip: false,
+        callback: (_value: number | string, index: number) => (chart.x.categories[index] ?? '').split('\n'),
+      },
       grid: { display: false },
     },
     y: valueScale(chart.y, style, { beginAtZero: !chart.y.log, grace: '5%', ...barBounds(chart) }),

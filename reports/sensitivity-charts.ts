@@ -214,7 +214,7 @@ function barChart(result: SensitivityResult, output: SensitivityOutput): ChartSp
       source: source(['metric', 'parameter', 'index', 'value', 'ci95_low', 'ci95_high']),
       chart: {
         type: 'bar',
-        x: { title: 'Parameter (or group)', categories: result.factors.map(wrapName) },
+        x: { title: 'Parameter (or group)', categories: factorLabels(result.factors) },
         y: { title: "Sobol' index (share of the output's variance)", format: 'number' },
         groups: [
           { label: 'S1 (first order)', colour: S1_COLOUR, values: result.factors.map((f) => value('S1', f)) },
@@ -232,7 +232,7 @@ function barChart(result: SensitivityResult, output: SensitivityOutput): ChartSp
     source: source(['metric', 'parameter', 'index', 'value', 'ci95_low', 'ci95_high']),
     chart: {
       type: 'bar',
-      x: { title: 'Parameter (or group)', categories: result.factors.map(wrapName) },
+      x: { title: 'Parameter (or group)', categories: factorLabels(result.factors) },
       y: { title: 'mu* (output units per Δ of the parameter range)', format: 'number' },
       groups: [{ label: 'mu*', colour: ST_COLOUR, values: result.factors.map((f) => value('mu_star', f)) }],
       note: 'bars: mu* · whiskers: bootstrap 95% interval',
@@ -240,10 +240,31 @@ function barChart(result: SensitivityResult, output: SensitivityOutput): ChartSp
   };
 }
 
-/** Dotted parameter paths are long: break them at the dots for category labels. */
-function wrapName(name: string): string {
-  const parts = name.split('.');
-  return parts.length > 2 ? `${parts.slice(0, -1).join('.')}.\n${parts[parts.length - 1]}` : name;
+/**
+ * Category labels for parameters: dotted paths are too long to sit side by side, so each gets the
+ * shortest ending of its path that no other factor shares (two parts when the last is a short word
+ * such as `listed`), broken into two lines at a dot or a capital. The full paths are in the tables.
+ */
+export function factorLabels(factors: readonly string[]): string[] {
+  const parts = factors.map((f) => f.split('.'));
+  return parts.map((p, i) => {
+    for (let k = Math.min(p.length, p[p.length - 1].length < 8 ? 2 : 1); k <= p.length; k++) {
+      const tail = p.slice(-k).join('.');
+      if (parts.every((q, j) => j === i || q.slice(-k).join('.') !== tail)) return twoLines(tail);
+    }
+    return twoLines(factors[i]);
+  });
+}
+
+function twoLines(label: string): string {
+  if (label.length <= 8) return label;
+  // Break at the dot or capital nearest the middle (after a dot, before a capital).
+  let best = -1;
+  for (let i = 1; i < label.length; i++) {
+    const at = label[i - 1] === '.' || /[A-Z]/.test(label[i]) ? i : -1;
+    if (at > 0 && (best < 0 || Math.abs(at - label.length / 2) < Math.abs(best - label.length / 2))) best = at;
+  }
+  return best > 0 ? `${label.slice(0, best)}\n${label.slice(best)}` : label;
 }
 
 function heatmap(result: SensitivityResult, outputs: SensitivityOutput[]): ChartSpec {
@@ -260,7 +281,7 @@ function heatmap(result: SensitivityResult, outputs: SensitivityOutput[]): Chart
     source: source(['metric', 'parameter', 'index', 'value']),
     chart: {
       type: 'heatmap',
-      x: { title: 'Parameter (or group)', categories: result.factors.map(wrapName) },
+      x: { title: 'Parameter (or group)', categories: factorLabels(result.factors) },
       y: { title: 'Output', categories: outputs.map(shortLabel) },
       cells,
       value: { title: sobol ? 'ST' : 'relative mu*', format, range: [0, 1] },
@@ -290,12 +311,20 @@ function scatterChart(result: SensitivityResult, output: SensitivityOutput): Cha
   };
 }
 
+const CONVERGENCE_SHOWN = 6;
+
 function convergenceChart(result: SensitivityResult, output: SensitivityOutput): ChartSpec {
   const index = result.method === 'sobol' ? 'ST' : 'mu_star';
   const rows = (result.convergence.get(output.name) ?? []).filter((r) => r.index === index);
   const steps = [...new Set(rows.map((r) => r.samples))].sort((x, y) => x - y);
-  const colours = orderedColours(result.factors.length);
-  const series: LineSeriesSpec[] = result.factors.map((f, i) => ({
+  // The parameters that matter most at the last step (at most 6): with every parameter drawn, the
+  // lines of those that barely matter hide the ones whose convergence is in question.
+  const last = steps[steps.length - 1];
+  const shown = result.factors
+    .map((f) => ({ f, v: rows.find((r) => r.parameter === f && r.samples === last)?.value ?? -Infinity }))
+    .sort((a, b) => b.v - a.v).slice(0, CONVERGENCE_SHOWN).map((x) => x.f);
+  const colours = orderedColours(shown.length);
+  const series: LineSeriesSpec[] = shown.map((f, i) => ({
     label: f, colour: colours[i], markers: true, interval: 'whiskers',
     points: rows.filter((r) => r.parameter === f).map((r) => ({ x: steps.indexOf(r.samples), y: r.value, low: r.low, high: r.high })),
   }));
@@ -303,7 +332,7 @@ function convergenceChart(result: SensitivityResult, output: SensitivityOutput):
   return {
     file: `convergence-${slug(output.name)}.png`,
     title: `Convergence of ${index === 'ST' ? 'ST' : 'mu*'}: ${outputLabel(output)}`,
-    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals. Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.`,
+    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals, for the ${Math.min(CONVERGENCE_SHOWN, result.factors.length)} parameters with the largest index at N (convergence.csv has every one). Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.`,
     kind: 'convergence',
     source: source(['metric', 'parameter', 'index', 'samples', 'value', 'ci95_low', 'ci95_high', 'flag'], 'convergence.csv'),
     chart: {
