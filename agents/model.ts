@@ -45,7 +45,10 @@ export function seriesColumns(): Array<{ name: string; unit: string }> {
     { name: 'defected_all', unit: 'people' },
     { name: 'captured_all', unit: 'people' },
     { name: 'conscripts', unit: 'people (cumulative called up)' },
-    { name: 'spend_usd', unit: 'USD (cumulative)' },
+    { name: 'spend_usd', unit: 'USD (cumulative: payouts + resettlement places + safe houses)' },
+    { name: 'payouts_usd', unit: 'USD (cumulative, from the budget)' },
+    { name: 'visa_cost_usd', unit: 'USD (cumulative)' },
+    { name: 'safe_house_cost_usd', unit: 'USD (cumulative)' },
     { name: 'budget_left_usd', unit: 'USD' },
     { name: 'cost_per_defection_usd', unit: 'USD/person' },
     { name: 'paid_defections', unit: 'people' },
@@ -503,6 +506,9 @@ export class DefectionModel {
     r.column('captured_all')[tick] = capturedAll;
     r.column('conscripts')[tick] = conscripts;
     r.column('spend_usd')[tick] = sponsors.spendUsd;
+    r.column('payouts_usd')[tick] = sponsors.payoutsUsd;
+    r.column('visa_cost_usd')[tick] = sponsors.visaCostUsd;
+    r.column('safe_house_cost_usd')[tick] = sponsors.safeHouseCostUsd;
     r.column('budget_left_usd')[tick] = sponsors.budgetLeftUsd;
     r.column('cost_per_defection_usd')[tick] = defectedAll > 0 ? sponsors.spendUsd / defectedAll : 0;
     r.column('paid_defections')[tick] = sponsors.paidPeople;

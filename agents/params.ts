@@ -216,6 +216,10 @@ export const PARAMETER_SCHEMA = {
       resettled: share(0.95, 'Chance a defector with a resettlement place ends up safe', ASSUMED),
       listed: share(0.1, 'Safety of a sanctioned defector when there is no off-ramp (no Western exit)', ASSUMED),
     },
+    costs: {
+      visaUsd: usd(5000, 'What one resettlement place used costs the governments that offer it (USD per person resettled): counted in spend_usd, outside the payout budget', 'assumption (the US Reception and Placement grant alone was $1,800 per refugee in 2010, https://2009-2017.state.gov/r/pa/prs/ps/2010/01/135800.htm; travel, processing and support cost more)'),
+      familyUsd: usd(1000, 'What moving one family out to a safe house costs (USD per family): counted in spend_usd, outside the payout budget', ASSUMED),
+    },
     extraction: {
       capacityPerMonth: count(0, 'Families the safe houses can move out per month: families held under restriction of serving agents who have been reached and whose group has a standing offer', LEVER),
     },

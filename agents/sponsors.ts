@@ -15,7 +15,11 @@ const ROLES = ['officer', 'senior', 'tycoon'] as const;
 
 export class Sponsors {
   budgetLeftUsd: number;
-  spendUsd = 0;
+  /** Payouts made so far, from the budget. */
+  payoutsUsd = 0;
+  /** What the resettlement places used and the families moved out have cost so far (outside the budget). */
+  visaCostUsd = 0;
+  safeHouseCostUsd = 0;
   /** People paid so far. */
   paidPeople = 0;
   /** People designated so far, and by kind (soldier, official, tycoon). */
@@ -42,6 +46,8 @@ export class Sponsors {
   private readonly cursor = new Int32Array(ROLES.length);
   private readonly trancheCarry = new Float64Array(ROLES.length);
   private extractionCarry = 0;
+  /** Resettlement places offered and not yet used (carried over, at most a year's worth). */
+  private unusedPlaces = 0;
 
   constructor(
     private readonly params: Parameters,
@@ -73,8 +79,14 @@ export class Sponsors {
     }
     // Safety: a defector is resettled safely with a visa; visas are shared by last tick's demand.
     const visas = offersOn ? sponsors.visasPerMonth : 0;
-    const coverage = visas > 0 ? Math.min(1, visas / Math.max(1, visaDemand)) : 0;
-    this.visasUsed = Math.min(visas, visaDemand);
+    // Places are a yearly quota paid by the month: those unused carry over, up to a year's worth.
+    // (Without the carry, min(places, demand) under-counts the places used when demand is lumpy,
+    // and it is lumpier at a coarser population.scale.)
+    const places = visas + this.unusedPlaces;
+    const coverage = places > 0 ? Math.min(1, places / Math.max(1, visaDemand)) : 0;
+    this.visasUsed = Math.min(places, visaDemand);
+    this.unusedPlaces = Math.min(places - this.visasUsed, 12 * visas);
+    this.visaCostUsd += this.visasUsed * sponsors.costs.visaUsd;
     KINDS.forEach((kind, k) => {
       const base = sponsors.safety[kind];
       this.safety[k] = base + (sponsors.safety.resettled - base) * coverage;
@@ -83,6 +95,11 @@ export class Sponsors {
       this.designateTranche(tick);
     }
     if (sponsors.extraction.capacityPerMonth > 0 && offersOn) this.extractFamilies(restrictedShare);
+  }
+
+  /** What the sponsors' programme has cost so far: payouts, resettlement places and safe houses. */
+  get spendUsd(): number {
+    return this.payoutsUsd + this.visaCostUsd + this.safeHouseCostUsd;
   }
 
   /** Whether agent i has learnt of the sponsors' offer. */
@@ -127,7 +144,7 @@ export class Sponsors {
       const amount = this.offerTo(i, g) * weight[g];
       if (amount > this.budgetLeftUsd) continue;
       this.budgetLeftUsd -= amount;
-      this.spendUsd += amount;
+      this.payoutsUsd += amount;
       this.paidPeople += weight[g];
       flags[i] |= PAID;
     }
@@ -239,6 +256,7 @@ export class Sponsors {
         flags[i] |= EXTRACTED;
         capacity -= w;
         this.extractedFamilies += w;
+        this.safeHouseCostUsd += w * this.params.sponsors.costs.familyUsd;
       }
     }
     // Unused places carry over only as a fraction of one agent's family lump.

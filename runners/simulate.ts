@@ -88,9 +88,12 @@ export function simulate(params: Parameters, seed: number, options: SimulateOpti
     defected_army_conscript: final.defected_army_conscript,
     reprisals: final.reprisals,
     spend_usd: spend,
+    payouts_usd: final.payouts_usd,
+    visa_cost_usd: final.visa_cost_usd,
+    safe_house_cost_usd: final.safe_house_cost_usd,
     budget_left_usd: final.budget_left_usd,
     paid_defections: final.paid_defections,
-    cost_per_paid_defection_usd: final.paid_defections > 0 ? spend / final.paid_defections : NaN,
+    cost_per_paid_defection_usd: final.paid_defections > 0 ? final.payouts_usd / final.paid_defections : NaN,
     military_capacity_lost: militaryLost,
     economic_capacity_lost: economicLost,
     // Totals over spend: every defection and all capacity lost, including what would have happened

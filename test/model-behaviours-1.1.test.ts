@@ -115,7 +115,7 @@ describe('11. safety is worth something without money', () => {
       const set: Settings = { ...base, 'decision.safetyWeight': 0 };
       const without = run({ ...set, 'sponsors.visasPerMonth': 0 }, seed, 'sanctions-only');
       const withVisas = run({ ...set, 'sponsors.visasPerMonth': 5000 }, seed, 'sanctions-only');
-      const counts = without.columns.filter((c) => /^(defected|new_defections|captured|serving|returned|pardoned|out)_/.test(c) || c === 'spend_usd');
+      const counts = without.columns.filter((c) => /^(defected|new_defections|captured|serving|returned|pardoned|out)_/.test(c) || c === 'payouts_usd');
       for (const c of counts) expect(column(withVisas, c), c).toEqual(column(without, c));
       expect(column(withVisas, 'visas_used').some((v) => v > 0)).toBe(true); // the visas were there
     }

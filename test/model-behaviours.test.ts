@@ -108,7 +108,7 @@ describe('2. money', () => {
     { label: 'budget-limited, high outreach', scenario: 'myanmar-2021', set: { 'sponsors.budgetUsd': 3e6, 'sponsors.monthlyFundingUsd': 2e5, 'sponsors.outreach.soldier': 0.5 } },
   ];
   for (const { label, scenario, set } of configs) {
-    it(`spend equals the sum of payouts made and never exceeds the budget (${label})`, () => {
+    it(`payouts equal the sum of payouts made and never exceed the budget; spend adds visas and safe houses (${label})`, () => {
       const model = runModel({ 'population.scale': 10, ...set }, 3, scenario);
       const p = model.params;
       const { agents, size } = model.population;
@@ -126,14 +126,20 @@ describe('2. money', () => {
         owed += payoutPerAgent(p, agents.group[i], agents.flags[i]) * model.population.groupWeight[agents.group[i]];
       }
       expect(paid).toBeGreaterThan(0);
-      expect(model.sponsors.spendUsd).toBeGreaterThan(0);
-      expect(Math.abs(model.sponsors.spendUsd - owed)).toBeLessThanOrEqual(1e-9 * owed);
+      expect(model.sponsors.payoutsUsd).toBeGreaterThan(0);
+      expect(Math.abs(model.sponsors.payoutsUsd - owed)).toBeLessThanOrEqual(1e-9 * owed);
       const ticks = p.time.ticks;
-      const spend = modelColumn(model, 'spend_usd');
+      const spend = modelColumn(model, 'payouts_usd');
       const left = modelColumn(model, 'budget_left_usd');
       const paidSeries = modelColumn(model, 'paid_defections');
-      expect(spend[ticks - 1]).toBe(model.sponsors.spendUsd);
+      expect(spend[ticks - 1]).toBe(model.sponsors.payoutsUsd);
       expect(paidSeries[ticks - 1]).toBe(paid);
+      // The programme's whole cost adds resettlement places and safe houses, priced per person and per family.
+      const visas = modelColumn(model, 'visas_used').reduce((a, b) => a + b, 0);
+      const families = modelColumn(model, 'families_extracted')[ticks - 1];
+      expect(modelColumn(model, 'visa_cost_usd')[ticks - 1]).toBeCloseTo(visas * p.sponsors.costs.visaUsd, 6);
+      expect(modelColumn(model, 'safe_house_cost_usd')[ticks - 1]).toBeCloseTo(families * p.sponsors.costs.familyUsd, 6);
+      expect(modelColumn(model, 'spend_usd')[ticks - 1]).toBeCloseTo(spend[ticks - 1] + visas * p.sponsors.costs.visaUsd + families * p.sponsors.costs.familyUsd, 3);
       for (let t = 0; t < ticks; t++) {
         const funds = p.sponsors.budgetUsd + p.sponsors.monthlyFundingUsd * t;
         expect(left[t], `budget left at tick ${t}`).toBeGreaterThanOrEqual(0);
@@ -158,7 +164,7 @@ describe('2. money', () => {
     for (const seed of seeds) {
       const small = run({ ...set, 'sponsors.budgetUsd': 1e6 }, seed);
       const left = column(small, 'budget_left_usd');
-      const spend = column(small, 'spend_usd');
+      const spend = column(small, 'payouts_usd');
       const paid = column(small, 'paid_defections');
       // Exhausted: less left than one claim costs (every claim costs the same here).
       const te = left.findIndex((x) => x < claim * scale);
@@ -204,7 +210,7 @@ describe('2. money', () => {
       // for 1), fewer than the claimants of that tick.
       expect(paid.reduce((s, i) => s + model.population.groupWeight[agents.group[i]], 0)).toBe(500);
       expect(claimants.length).toBeGreaterThan(150);
-      expect(modelColumn(model, 'spend_usd')[start]).toBe(5e6);
+      expect(modelColumn(model, 'payouts_usd')[start]).toBe(5e6);
       claimants.forEach((i, rank) => {
         if (agents.flags[i] & PAID) paidRanks.push(rank / (claimants.length - 1));
       });
@@ -462,7 +468,7 @@ describe("the seed article's arithmetic", () => {
     expect(paidOther).toBe(0);
     // Senior officials are one agent per person at any scale.
     expect(paidSenior).toBe(100);
-    expect(model.sponsors.spendUsd).toBeLessThanOrEqual(50e6);
+    expect(model.sponsors.payoutsUsd).toBeLessThanOrEqual(50e6);
     expect(model.recorder.value('defected_official_senior', 23)).toBeGreaterThan(500); // many more were willing
   });
 });
