@@ -47,6 +47,9 @@ export function calibrationRecord(): CalibrationRecord {
   return observedRecord as CalibrationRecord;
 }
 
+/** The target series `targetColumn` maps to columns of series.csv. */
+export const TARGET_SERIES = ['defected_cumulative', 'out', 'sanctioned_cumulative'] as const;
+
 /** Map a target's (series, group) to a column of series.csv. */
 export function targetColumn(t: CalibrationTarget): string {
   if (t.series === 'sanctioned_cumulative') return 'sanctioned';

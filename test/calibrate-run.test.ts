@@ -6,7 +6,7 @@
  * one message, nothing written). Coarse population.scale and short horizons keep it quick.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -146,7 +146,9 @@ describe('defsim calibrate: outputs', () => {
       expect(Number(r.q05)).toBeLessThanOrEqual(Number(r.median));
       expect(Number(r.median)).toBeLessThanOrEqual(Number(r.q95));
     }
-    expect(identifiability[0].scenario_value).toBe('0.09');
+    const defaults = resolveParameters('myanmar-2021');
+    expect(Number(identifiability[0].scenario_value)).toBe(defaults.decision.stay.armyEnlisted);
+    expect(Number(identifiability[1].scenario_value)).toBe(defaults.regime.shockHalfLifeTicks);
     const predictive = csvRows(out, 'predictive.csv');
     const ids = [...TARGETS.targets.map((t: { id: string }) => t.id), 'army_flow_early', 'army_flow_late', 'police_vs_army_share'];
     expect(predictive.map((r) => r.target)).toEqual(ids);
@@ -161,9 +163,11 @@ describe('defsim calibrate: outputs', () => {
     const army24 = predictive.find((r) => r.target === 'army_t24')!;
     expect([army24.observed, army24.low, army24.high]).toEqual(['3236', String(3236 * 0.65), String(3236 * 1.35)]);
     const series = csvRows(out, 'predictive-series.csv');
-    expect(new Set(series.map((r) => r.column))).toEqual(new Set(['defected_army', 'defected_police', 'defected_official', 'defected_official_senior',
-      'defected_tycoon', 'serving_tycoon', 'captured_tycoon', 'sanctioned', 'new_defections_army', 'serving_police', 'captured_police',
-      'serving_army', 'captured_army']));
+    // Every column a target reads (stocks of share targets included), each at every tick.
+    const columns = new Set(series.map((r) => r.column));
+    for (const column of ['defected_army', 'defected_police', 'defected_official_senior', 'defected_tycoon', 'serving_tycoon', 'sanctioned', 'new_defections_army', 'serving_police', 'serving_army']) {
+      expect(columns.has(column), column).toBe(true);
+    }
     expect(series.filter((r) => r.column === 'defected_army').map((r) => r.tick)).toEqual(Array.from({ length: 25 }, (_, t) => String(t)));
   });
 
@@ -275,6 +279,90 @@ describe('defsim calibrate: kill -9 and --resume', () => {
   });
 });
 
+describe('defsim reproduce of a calibration', () => {
+  const out = join(tmp, 'reproduced');
+  beforeAll(() => {
+    expect(cli(['calibrate', calibrationFile('small', {}, 'small-reproduce'), '--out', out, '--quiet']).code).toBe(0);
+  });
+
+  it('re-runs it from the manifest and its targets.json alone: every file identical, exit 0', () => {
+    // The working tree's targets file may change after the calibration: reproduce uses the copy.
+    const r = cli(['reproduce', out, '--quiet', '--workers', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(0, -1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual(OUTPUT_FILES.map((f) => [f, 'identical']));
+    expect(lines.at(-1)).toBe(`${out}: ${OUTPUT_FILES.length} of ${OUTPUT_FILES.length} files identical`);
+  });
+
+  it('names an edited output file and refuses with exit 2 before re-running anything', () => {
+    const copy = join(tmp, 'reproduced-edited');
+    mkdirSync(copy);
+    for (const name of [...OUTPUT_FILES, 'manifest.json']) copyFileSync(join(out, name), join(copy, name));
+    const rows = read(copy, 'posterior.csv').split('\n');
+    rows[1] = rows[1].replace(/,(0\.\d+),/, (_m, w) => `,${Number(w) * 1.01},`); // one particle's weight, 1% up
+    writeFileSync(join(copy, 'posterior.csv'), rows.join('\n'));
+    const r = cli(['reproduce', copy, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/posterior\.csv' was changed after it was written/);
+  });
+});
+
+describe('defsim calibrate: one writer per directory', () => {
+  it('a second calibration into the same directory at once is refused with exit 2 naming the first; the first finishes', async () => {
+    const file = calibrationFile('locked', { method: { type: 'abc-smc', particles: 60, until: { acceptanceRate: 0.05, generations: 3 } } });
+    const out = join(tmp, 'locked');
+    const first = spawn(process.execPath, [CLI, 'calibrate', file, '--out', out, '--quiet'], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    while (!existsSync(join(out, 'journal.ndjson'))) await new Promise((r) => setTimeout(r, 10));
+    const second = cli(['calibrate', file, '--out', out, '--resume', '--quiet']);
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toMatch(new RegExp(`it is being written by another defsim process \\(pid ${first.pid} `));
+    expect(await exited).toBe(0);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    expect(existsSync(join(out, 'defsim.lock'))).toBe(false);
+  });
+});
+
+describe('defsim calibrate: a full disk', () => {
+  // A real 64 KiB tmpfs (needs root or passwordless sudo, as test/disk.test.ts does): the journal fills it.
+  const asRoot = process.getuid?.() === 0;
+  const sh = (command: string, args: string[]) => {
+    const r = spawnSync(asRoot ? command : 'sudo', asRoot ? args : ['-n', command, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`this test fills a real small file system and needs root or passwordless sudo for '${command} ${args.join(' ')}': ${r.stderr || r.error?.message}`);
+  };
+  const disk = join(tmp, 'small-disk');
+  afterAll(() => {
+    if (existsSync(disk)) spawnSync(asRoot ? 'umount' : 'sudo', asRoot ? [disk] : ['-n', 'umount', disk]);
+  });
+
+  it('ends with one message naming the directory and how to resume, exit 1; the journal resumed elsewhere gives the same files', () => {
+    mkdirSync(disk);
+    sh('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+    const file = calibrationFile('small', {}, 'small-disk');
+    const out = join(disk, 'cal');
+    const full = cli(['calibrate', file, '--out', out, '--quiet']);
+    expect(full.code).toBe(1);
+    const lines = full.stderr.trim().split('\n');
+    expect(lines, full.stderr).toHaveLength(1);
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    expect(lines[0].startsWith(`defsim: cannot write to '${out}': no space left on the device (ENOSPC`)).toBe(true);
+    expect(lines[0].endsWith(`; free some space, then run: defsim calibrate ${file} --out ${out} --resume`)).toBe(true);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    const elsewhere = join(tmp, 'disk-resumed');
+    mkdirSync(elsewhere);
+    copyFileSync(join(out, 'journal.ndjson'), join(elsewhere, 'journal.ndjson'));
+    const resumed = cli(['calibrate', file, '--out', elsewhere, '--resume', '--quiet']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const whole = join(tmp, 'disk-whole');
+    expect(cli(['calibrate', file, '--out', whole, '--quiet']).code).toBe(0);
+    for (const name of [...OUTPUT_FILES, 'manifest.json']) expect(comparable(elsewhere, name), name).toBe(comparable(whole, name));
+  });
+});
+
 describe('defsim calibrate: failure isolation', () => {
   it('a simulation that throws is rejected and written with its error; the calibration finishes and exits 1', () => {
     const out = join(tmp, 'failing');
@@ -293,7 +381,7 @@ describe('defsim calibrate: failure isolation', () => {
 describe('simulation-based check', () => {
   // Targets made by defsim itself from known parameters (mean of 4 seeds at 1/100 scale); a
   // calibration of those two parameters from wide priors must recover them inside its 90% intervals.
-  const truth = { 'decision.stay.armyEnlisted': 0.6, 'decision.stay.policeEnlisted': -1.2 };
+  const truth = { 'decision.stay.armyEnlisted': -1.0, 'decision.stay.policeEnlisted': -2.8 };
 
   it('recovers the true values inside the 90% posterior intervals, and narrows both', () => {
     const params = resolveParameters('myanmar-2021', new Map<string, unknown>([['population.scale', 100], ['time.ticks', 25], ...Object.entries(truth)]));
@@ -307,8 +395,8 @@ describe('simulation-based check', () => {
     };
     const file = calibrationFile('sbc', {
       targets: writeJson('sbc-targets.json', targets),
-      parameters: { 'decision.stay.armyEnlisted': { from: -3, to: 3 }, 'decision.stay.policeEnlisted': { from: -4, to: 2 } },
-      method: { type: 'abc-smc', particles: 150, until: { acceptanceRate: 0.05, generations: 5 } },
+      parameters: { 'decision.stay.armyEnlisted': { from: -4, to: 2 }, 'decision.stay.policeEnlisted': { from: -6, to: 0 } },
+      method: { type: 'abc-smc', particles: 120, until: { acceptanceRate: 0.05, generations: 5 } },
       seed: 21,
     });
     const out = join(tmp, 'sbc');
@@ -343,7 +431,7 @@ describe('defsim calibrate: bad input exits 2 with one message and writes nothin
       /unknown series 'new_defections_navy' named by shapes\[0\]\.checks\[0\]/],
     ['a series the targets file does not know', () => calibrationFile('bad', {
       targets: writeJson('bad-kind.json', { targets: [{ id: 'x', series: 'arrested_cumulative', group: 'army', tick: 6, value: 10, tolerance: 0.3 }] }) }),
-      /invalid value for '.*bad-kind\.json: targets\[0\]\.series': "arrested_cumulative" \(allowed: defected_cumulative or sanctioned_cumulative\)/],
+      /invalid value for '.*bad-kind\.json: targets\[0\]\.series': "arrested_cumulative" \(allowed: one of defected_cumulative, out, sanctioned_cumulative\)/],
     ['a target beyond the horizon', () => calibrationFile('bad', { ticks: 20 }),
       /targets\[3\]\.tick': 24 \(allowed: a tick inside the horizon, 0\.\.19/],
     ['particles < 2', () => calibrationFile('bad', { method: { type: 'abc-smc', particles: 1, until: { acceptanceRate: 0.05, generations: 3 } } }),

@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { MODEL_VERSION } from '../../agents/model.js';
 import { InputError, inputError } from '../../engine/errors.js';
 import { hashInts, RandomStream } from '../../engine/rng.js';
+import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../lock.js';
 import { prepareOutputDirectory } from '../outputs.js';
 import { RunPool, defaultWorkers, workerFile } from '../sweep-pool.js';
 import { runSeed } from '../sweep-design.js';
@@ -122,16 +123,33 @@ export async function calibrate(source: string | Record<string, unknown> | Calib
     };
   } finally {
     session?.journal.close();
+    session?.lock.release();
     await pool.destroy();
   }
 }
 
 interface Session {
+  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  lock: DirectoryLock;
   journal: CalibrationJournal;
   scan: CalibrationJournalScan;
 }
 
+/**
+ * Start a calibration in a new or empty directory, or (with resume) continue the one journaled
+ * there; a directory another process is writing is refused by its lock.
+ */
 function openCalibrationDirectory(out: string, plan: CalibrationPlan, resume: boolean): Session {
+  const lock = lockDirectory(out);
+  try {
+    return { lock, ...openJournal(out, plan, resume) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function openJournal(out: string, plan: CalibrationPlan, resume: boolean): Omit<Session, 'lock'> {
   const header = calibrationJournalHeader(plan.calibration.name, plan.hash, MODEL_VERSION);
   const path = calibrationJournalPath(out);
   if (existsSync(path)) {
@@ -140,7 +158,7 @@ function openCalibrationDirectory(out: string, plan: CalibrationPlan, resume: bo
     checkCalibrationHeader(out, scan.header, header);
     return { journal: CalibrationJournal.reopen(path, scan.validLength), scan };
   }
-  if (resume && existsSync(out) && readdirSync(out).length > 0) {
+  if (resume && readdirSync(out).some((entry) => entry !== LOCK_FILE)) {
     throw inputError('--out', out, 'a directory holding a calibration journal (journal.ndjson) to resume, or a new or empty one');
   }
   prepareOutputDirectory(out, false);

@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { renderAfter } from '../commands.js';
+import { writingTo } from '../output-error.js';
 import { durationText, statusProgress } from '../progress.js';
 import { checkWorkers } from '../sweep.js';
 import { defaultWorkers } from '../sweep-pool.js';
@@ -45,7 +46,8 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     process.once('SIGINT', onInterrupt);
     let outcome: CalibrationOutcome;
     try {
-      outcome = await calibrate(args.calibration, { out, workers, resume: args.resume, onProgress: progressText(progress.update) });
+      const resume = `defsim calibrate ${args.calibration} --out ${out} --resume`;
+      outcome = await writingTo(out, resume, () => calibrate(args.calibration, { out, workers, resume: args.resume, onProgress: progressText(progress.update) }));
     } finally {
       progress.stop();
       process.removeListener('SIGINT', onInterrupt);

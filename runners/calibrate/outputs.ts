@@ -10,7 +10,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { MODEL_VERSION } from '../../agents/model.js';
 import { PARAMETER_SCHEMA } from '../../agents/params.js';
 import { flattenSchema } from '../../engine/schema.js';
-import { jsonText, toolInfo, writeFileAtomic } from '../outputs.js';
+import { jsonText, toolInfo, writeFileAtomic, type Citation } from '../outputs.js';
 import { formatNumber } from '../simulate.js';
 import { CsvFile, csvCell } from '../sweep-files.js';
 import { generationBudget } from './abc-smc.js';
@@ -54,6 +54,7 @@ export interface CalibrationManifest {
   modelVersion: string;
   gitCommit: string | null;
   node: string;
+  citation: Citation;
   files: Record<string, string>;
 }
 
@@ -356,6 +357,7 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
     modelVersion: MODEL_VERSION,
     gitCommit: tool.gitCommit,
     node: tool.node,
+    citation: tool.citation,
     files,
   };
 }

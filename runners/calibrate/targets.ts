@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError, describeValue, inputError } from '../../engine/errors.js';
-import { targetColumn, type CalibrationTarget } from '../../agents/calibration.js';
+import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/calibration.js';
 import { seriesColumns } from '../../agents/model.js';
 import { sha256 } from '../outputs.js';
 import { DEFAULT_BOUND_TOLERANCE, type Target } from './distance.js';
@@ -28,7 +28,7 @@ const TARGET_KEYS = ['id', 'series', 'group', 'tick', 'value', 'tolerance', 'max
 const SHAPE_KEYS = ['id', 'text', 'source', 'note', 'checks'];
 const CHECK_KEYS = ['id', 'column', 'tick', 'mean', 'perStock', 'ratio', 'min', 'max', 'tolerance', 'weight', 'holdout', 'note'];
 const QUANTITY_KEYS = ['column', 'tick', 'mean', 'perStock'];
-const SERIES = ['defected_cumulative', 'sanctioned_cumulative'];
+const SERIES: readonly string[] = TARGET_SERIES;
 
 /** Read and check a targets file for runs of `ticks` ticks. */
 export function readTargetsFile(path: string, ticks: number): TargetsFile {
@@ -135,7 +135,7 @@ class Checker {
   recordTarget(where: string, value: unknown): Target {
     const t = this.mapping(where, value, TARGET_KEYS);
     const id = this.id(`${where}.id`, t.id);
-    if (typeof t.series !== 'string' || !SERIES.includes(t.series)) throw this.error(`${where}.series`, t.series, SERIES.join(' or '));
+    if (typeof t.series !== 'string' || !SERIES.includes(t.series)) throw this.error(`${where}.series`, t.series, `one of ${SERIES.join(', ')}`);
     if (typeof t.group !== 'string' || t.group === '') throw this.error(`${where}.group`, t.group, "a group name, e.g. army, police, official, official.senior, tycoon (or 'all' for sanctions)");
     const tick = this.tick(`${where}.tick`, t.tick);
     const column = targetColumn(t as unknown as CalibrationTarget);
