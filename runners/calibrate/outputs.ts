@@ -17,7 +17,7 @@ import { generationBudget } from './abc-smc.js';
 import type { CalibrationRun, CandidateRecord } from './calibrate.js';
 import type { Calibration } from './calibration-file.js';
 import { meets, residual, valueBand, type Target } from './distance.js';
-import { describeMeasure } from './measures.js';
+import { describeMeasure, type Measure } from './measures.js';
 import { describePrior, priorMoments, toSampling } from './priors.js';
 import { weightedMean, weightedQuantiles, weightedSd } from './weighted.js';
 
@@ -35,7 +35,8 @@ export interface CalibrationManifest {
   targetsFile: 'targets.json';
   targetsSha256: string;
   parameters: { name: string; unit: string; prior: string; samplingScale: 'linear' | 'log'; scenarioValue: number }[];
-  targets: { id: string; kind: Target['kind']; holdout: boolean; measure: string; observed?: number; min?: number; max?: number; tolerance: number; weight: number; shape?: string }[];
+  /** Every target: `measure` as data (measures.ts: a column at a tick or a mean over ticks, per stock, or a ratio), `description` in words. */
+  targets: { id: string; kind: Target['kind']; holdout: boolean; measure: Measure; description: string; observed?: number; min?: number; max?: number; tolerance: number; weight: number; shape?: string }[];
   textOnlyShapes: { id: string; text: string }[];
   method: Record<string, unknown>;
   distance: string;
@@ -315,7 +316,7 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
       samplingScale: p.spec.kind === 'log-uniform' ? 'log' : 'linear', scenarioValue: plan.scenarioValues[k],
     })),
     targets: plan.targetsFile.targets.map((t) => ({
-      id: t.id, kind: t.kind, holdout: t.holdout, measure: describeMeasure(t.measure),
+      id: t.id, kind: t.kind, holdout: t.holdout, measure: t.measure, description: describeMeasure(t.measure),
       ...(t.observed !== undefined ? { observed: t.observed } : {}), ...(t.min !== undefined ? { min: t.min } : {}), ...(t.max !== undefined ? { max: t.max } : {}),
       tolerance: t.tolerance, weight: t.weight, ...(t.shape ? { shape: t.shape } : {}),
     })),
