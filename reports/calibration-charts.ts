@@ -216,14 +216,15 @@ function identifiabilityChart(result: CalibrationResult): ChartSpec {
     kind: 'calibration_identifiability',
     source: { file: 'identifiability.csv', columns: ['parameter', 'sd_ratio', 'identified'] },
     chart: {
-      type: 'bar',
-      x: { title: 'Fitted parameter', categories: rows.map((r) => r.parameter) },
-      y: { title: 'Posterior sd / prior sd (1 = nothing learnt)', format: 'number', min: 0 },
-      groups: [
-        { label: 'identified (ratio <= 0.5)', colour: COLOURS.posterior, values: rows.map((r) => ({ y: r.identified ? r.sdRatio : null })) },
-        { label: 'not identified by the targets', colour: COLOURS.notIdentified, values: rows.map((r) => ({ y: r.identified ? null : r.sdRatio })) },
+      type: 'line',
+      x: { title: 'Fitted parameter', format: 'number', categories: rows.map((r) => r.parameter), everyLabel: true },
+      panels: [{ axis: { title: 'Posterior sd / prior sd (1 = nothing learnt)', format: 'number', min: 0, padded: true } }],
+      series: [
+        { label: 'identified (ratio <= 0.5)', colour: COLOURS.posterior, markers: true, noLine: true, points: rows.map((r, i) => ({ x: i, y: r.identified ? r.sdRatio : null })) },
+        { label: 'not identified by the targets', colour: COLOURS.notIdentified, markers: true, noLine: true, points: rows.map((r, i) => ({ x: i, y: r.identified ? null : r.sdRatio })) },
+        { label: 'threshold 0.5', colour: OTHER_COLOURS.grey, dashed: true, points: [{ x: -0.5, y: 0.5 }, { x: rows.length - 0.5, y: 0.5 }] },
       ],
-      note: 'threshold 0.5: a posterior sd above half the prior sd is flagged as not identified',
+      note: 'one dot per parameter · a posterior sd above half the prior sd is flagged as not identified',
     },
   };
 }

@@ -22,7 +22,7 @@ import { abcSmc, type AbcProgress, type AbcResult, type Candidate, type Evaluate
 import { baseOverrides, loadCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
 import { distanceOf } from './distance.js';
 import {
-  CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, encodeNumbers, fitKey,
+  CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, emptyJournalScan, encodeNumbers, fitKey,
   scanCalibrationJournal, type CalibrationJournalScan, type FitRecord, type PredictiveRecord,
 } from './journal.js';
 import { describeMeasure, measureColumns } from './measures.js';
@@ -162,7 +162,7 @@ function openJournal(out: string, plan: CalibrationPlan, resume: boolean): Omit<
     throw inputError('--out', out, 'a directory holding a calibration journal (journal.ndjson) to resume, or a new or empty one');
   }
   prepareOutputDirectory(out, false);
-  return { journal: CalibrationJournal.create(path, header), scan: scanCalibrationJournal('') };
+  return { journal: CalibrationJournal.create(path, header), scan: emptyJournalScan() };
 }
 
 async function runCalibration(
@@ -246,7 +246,7 @@ async function runCalibration(
     const next = await run.next().catch((error: unknown) => {
       const first = candidates[0]?.find((c) => c.status === 'failed');
       if (first && candidates[0].every((c) => c.status === 'failed')) {
-        throw new Error(`every simulation of generation 0 failed, so there is nothing to calibrate (candidate 0: ${first.error}; all of them are in the journal)`);
+        throw new Error(`every simulation of generation 0 failed, so there is nothing to calibrate (candidate ${first.index}: ${first.error}; every one is in the journal)`);
       }
       throw error;
     });

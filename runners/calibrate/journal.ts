@@ -99,9 +99,14 @@ export function fitKey(generation: number, index: number): string {
   return `${generation}:${index}`;
 }
 
+/** What a new calibration starts from: nothing journaled. */
+export function emptyJournalScan(): CalibrationJournalScan {
+  return { header: null, fit: new Map(), predictive: new Map(), validLength: 0 };
+}
+
 /** Read a journal; lines that do not parse (a torn write) are skipped. */
 export function scanCalibrationJournal(path: string): CalibrationJournalScan {
-  const scan: CalibrationJournalScan = { header: null, fit: new Map(), predictive: new Map(), validLength: 0 };
+  const scan = emptyJournalScan();
   if (!existsSync(path)) return scan;
   const bytes = readFileSync(path);
   let start = 0;
