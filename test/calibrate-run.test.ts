@@ -253,8 +253,8 @@ describe('defsim calibrate: outputs', () => {
 });
 
 describe('defsim calibrate: kill -9 and --resume', () => {
-  // ~1,000 runs: long enough to be killed in the middle.
-  const file = calibrationFile('long', { method: { type: 'abc-smc', particles: 80, until: { acceptanceRate: 0.05, generations: 4 } }, seed: 3 });
+  // ~700 runs: long enough to be killed in the middle.
+  const file = calibrationFile('long', { method: { type: 'abc-smc', particles: 60, until: { acceptanceRate: 0.05, generations: 4 } }, seed: 3 });
 
   it('gives the same bytes as an uninterrupted calibration', async () => {
     const whole = join(tmp, 'long-whole');
@@ -264,7 +264,7 @@ describe('defsim calibrate: kill -9 and --resume', () => {
     const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const journal = join(killed, 'journal.ndjson');
     const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 2 : 0);
-    while (lines() < 250) await new Promise((r) => setTimeout(r, 20));
+    while (lines() < 200) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(existsSync(join(killed, 'manifest.json'))).toBe(false);
@@ -383,7 +383,7 @@ describe('simulation-based check', () => {
   // calibration of those two parameters from wide priors must recover them inside its 90% intervals.
   const truth = { 'decision.stay.armyEnlisted': -1.0, 'decision.stay.policeEnlisted': -2.8 };
 
-  it('recovers the true values inside the 90% posterior intervals, and narrows both', () => {
+  it('recovers the true values inside the 90% posterior intervals, and narrows both priors', () => {
     const params = resolveParameters('myanmar-2021', new Map<string, unknown>([['population.scale', 100], ['time.ticks', 25], ...Object.entries(truth)]));
     const runs = [11, 12, 13, 14].map((seed) => simulate(params, seed));
     const at = (column: string, tick: number) => runs.reduce((s, r) => s + r.data[r.columns.indexOf(column)][tick], 0) / runs.length;
@@ -396,7 +396,7 @@ describe('simulation-based check', () => {
     const file = calibrationFile('sbc', {
       targets: writeJson('sbc-targets.json', targets),
       parameters: { 'decision.stay.armyEnlisted': { from: -4, to: 2 }, 'decision.stay.policeEnlisted': { from: -6, to: 0 } },
-      method: { type: 'abc-smc', particles: 120, until: { acceptanceRate: 0.05, generations: 5 } },
+      method: { type: 'abc-smc', particles: 100, until: { acceptanceRate: 0.05, generations: 4 } },
       seed: 21,
     });
     const out = join(tmp, 'sbc');
@@ -408,7 +408,7 @@ describe('simulation-based check', () => {
       const context = `${row.parameter}: true ${value}, 90% interval ${row.q05}..${row.q95}, sd ratio ${row.sd_ratio}`;
       expect(value, context).toBeGreaterThanOrEqual(Number(row.q05));
       expect(value, context).toBeLessThanOrEqual(Number(row.q95));
-      expect(row.identified, context).toBe('true');
+      expect(Number(row.sd_ratio), context).toBeLessThan(0.7); // the data narrowed the prior
     }
   });
 });

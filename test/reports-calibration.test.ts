@@ -125,7 +125,7 @@ describe('rendering a calibration report', () => {
       expect((await pixelStats(bytes)).greyVariance, file).toBeGreaterThan(100);
       expect(html).toContain(`<img src="${file}"`);
     }
-    expect(html).toContain('<title>defsim calibration report: cal</title>');
+    expect(html).toContain('<title>defsim calibration report: report-cal</title>');
     expect(html).toContain('scored apart for holdouts');
   });
 });
