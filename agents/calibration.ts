@@ -13,13 +13,18 @@ export interface CalibrationTarget {
   tolerance?: number;
   max?: number;
   maxShare?: number;
+  /** Relative weight in the calibration distance (default 1; runners/calibrate/). */
+  weight?: number;
+  /** Never used to fit a calibration: predicted and scored apart (docs/CALIBRATION.md). */
+  holdout?: boolean;
   source?: string;
   note?: string;
 }
 
 export interface CalibrationRecord {
   targets: CalibrationTarget[];
-  shapes: Array<{ id: string; text: string; source?: string }>;
+  /** Each shape in words; `checks` are its machine-readable form, read by runners/calibrate/targets.ts. */
+  shapes: Array<{ id: string; text: string; source?: string; checks?: unknown[] }>;
 }
 
 export interface CalibrationResult {
@@ -33,12 +38,17 @@ export interface CalibrationResult {
   max?: number;
   model: number;
   pass: boolean;
+  /** Present (true) on a calibration holdout. */
+  holdout?: boolean;
   source?: string;
 }
 
 export function calibrationRecord(): CalibrationRecord {
   return observedRecord as CalibrationRecord;
 }
+
+/** The target series `targetColumn` maps to columns of series.csv. */
+export const TARGET_SERIES = ['defected_cumulative', 'out', 'sanctioned_cumulative'] as const;
 
 /** Map a target's (series, group) to a column of series.csv. */
 export function targetColumn(t: CalibrationTarget): string {
@@ -61,7 +71,7 @@ export function compareWithRecord(
     const column = targetColumn(t);
     const model = value(column, t.tick);
     if (model === undefined) continue; // the run is shorter than the target's tick
-    const base = { id: t.id, series: column, tick: t.tick, model, source: t.source };
+    const base = { id: t.id, series: column, tick: t.tick, model, ...(t.holdout ? { holdout: true } : {}), source: t.source };
     if (t.value !== undefined && t.tolerance !== undefined) {
       const low = t.value * (1 - t.tolerance);
       const high = t.value * (1 + t.tolerance);

@@ -140,6 +140,7 @@ function valueScale(axis: AxisSpec, style: Style, extra: Options = {}): Options 
     scale.grid = { display: false };
     // Every category is named: a heatmap column or a category point without its label is unreadable.
     scale.ticks.autoSkip = false;
+    if (axis.everyLabel) Object.assign(scale.ticks, { maxRotation: 50, minRotation: 0 }); // slanted when they do not fit side by side
   }
   if (axis.format === 'month' && axis.min !== undefined && axis.max !== undefined) {
     Object.assign(scale.ticks, { stepSize: monthStep(axis.max - axis.min), includeBounds: false });
@@ -164,7 +165,7 @@ function lineConfig(spec: ChartSpec, original: LineChartSpec, size: RenderSize, 
     const index = datasets.length;
     datasets.push(targetDataset(target, style));
     if (target.style === 'observed') {
-      whiskers.push({ datasetIndex: index, low: target.marks.map((m) => m.low), high: target.marks.map((m) => m.high), colour: '#000000' });
+      whiskers.push({ datasetIndex: index, low: target.marks.map((m) => m.low), high: target.marks.map((m) => m.high), colour: target.whiskerColour ?? '#000000' });
     } else caps.push({ datasetIndex: index, style: target.style, colour: target.colour });
   }
   const options = baseOptions(spec, chart.note, size, style);
@@ -218,6 +219,8 @@ function addLineSeries(series: LineSeriesSpec, chart: LineChartSpec, style: Styl
     whiskers.push({ datasetIndex: datasets.length, low: series.points.map((p) => p.low), high: series.points.map((p) => p.high), colour: series.colour });
   }
   const invisibleOnLog = axis.log && !series.points.some((p) => p.y !== null && p.y > 0);
+  // A band with no line (every y null) shows in the legend as a shaded box, not as a line.
+  const bandOnly = series.interval === 'band' && series.points.every((p) => p.y === null);
   datasets.push({
     label: invisibleOnLog ? `${series.label} (zero throughout: not drawable on a log axis)` : series.label,
     xAxisID: 'x',
@@ -227,8 +230,11 @@ function addLineSeries(series: LineSeriesSpec, chart: LineChartSpec, style: Styl
     backgroundColor: series.colour,
     borderWidth: style.lineWidth,
     borderDash: series.dashed ? [style.lineWidth * 3.5, style.lineWidth * 2] : [],
-    pointStyle: series.markers ? (series.marker ?? 'circle') : 'line',
-    pointRadius: series.markers ? style.font * 0.3 * (series.markerScale ?? 1) : 0,
+    pointStyle: series.markers ? (series.marker ?? 'circle') : series.scatter ? 'circle' : 'line',
+    pointRadius: series.scatter ? style.font * 0.2 : series.markers ? style.font * 0.3 * (series.markerScale ?? 1) : 0,
+    ...(series.scatter ? { showLine: false, backgroundColor: withAlpha(series.colour, 0.45), borderWidth: 0 } : {}),
+    ...(bandOnly ? { pointStyle: 'rect', backgroundColor: withAlpha(series.colour, 0.35), borderWidth: 0 } : {}),
+    ...(series.noLine ? { showLine: false } : {}),
     fill: false,
     tension: 0,
     spanGaps: false,

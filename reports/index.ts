@@ -12,6 +12,7 @@ import { reportContents, writePages } from './page.js';
 import { createRenderPool } from './pool.js';
 import { renderChartPng } from './render.js';
 import { runCharts } from './run-charts.js';
+import { calibrationCharts, calibrationTables } from './calibration-charts.js';
 import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSize } from './spec.js';
 import { sweepCharts } from './sweep-charts.js';
 import { findingsOf, type Findings } from './findings.js';
@@ -61,7 +62,7 @@ export interface ReportResult {
   readonly outDir: string;
   /** Path of report.html. */
   readonly html: string;
-  readonly kind: 'run' | 'sweep' | 'sensitivity';
+  readonly kind: LoadedResult['kind'];
   readonly charts: readonly ChartMeta[];
   readonly notes: readonly string[];
 }
@@ -104,6 +105,10 @@ export function planReport(result: LoadedResult): ReportPlan {
   if (result.kind === 'sensitivity') {
     const plan = sensitivityCharts(result);
     return { charts: uniqueFiles(plan.charts), tables: sensitivityTables(result), notes: plan.notes, findings: null, lead: sensitivityLead(result) };
+  }
+  if (result.kind === 'calibration') {
+    const plan = calibrationCharts(result);
+    return { charts: uniqueFiles(plan.charts), tables: calibrationTables(result), notes: plan.notes, findings: null };
   }
   const plan = result.kind === 'run' ? runCharts(result) : sweepCharts(result);
   const tables = result.kind === 'run' ? runTables(result) : sweepTables(result);

@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { columnIndex, hasColumn, isNumericText, parseCsv, parseNumberCell, textColumn, type Table } from './csv.js';
 import { ReportInputError } from './errors.js';
 import { loadSensitivity, SWEEP_ANALYSIS_MANIFEST, type SensitivityResult } from './sensitivity-load.js';
+import { loadCalibrationResult, type CalibrationResult } from './calibration-load.js';
 
 export interface CalibrationTarget {
   readonly id: string;
@@ -142,7 +143,7 @@ export interface SweepResult extends LoadedCommon {
   readonly effects: SweepEffects | null;
 }
 
-export type LoadedResult = RunResult | SweepResult | SensitivityResult;
+export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult;
 export type InputFilesReader = InputFiles;
 
 const POINTS_STAT_COLUMNS = ['n', 'mean', 'sd', 'ci95_low', 'ci95_high'] as const;
@@ -162,7 +163,8 @@ export async function loadResult(dirArg: string): Promise<LoadedResult> {
     return loadSensitivity(dir, await files.json(SWEEP_ANALYSIS_MANIFEST), files, manifest);
   }
   if (kind === 'sweep') return loadSweep(dir, manifest, files);
-  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep" or "sensitivity"`);
+  if (kind === 'calibration') return loadCalibrationResult(dir, manifest, files);
+  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity" or "calibration"`);
 }
 
 async function requireDirectory(dir: string, dirArg: string): Promise<void> {

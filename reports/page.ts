@@ -10,7 +10,7 @@ import type { Findings } from './findings.js';
 export interface ReportContents {
   readonly generator: 'defsim report';
   readonly reportFormat: 1;
-  readonly kind: 'run' | 'sweep' | 'sensitivity';
+  readonly kind: LoadedResult['kind'];
   readonly name: string;
   readonly title: string;
   /** A sweep with a baseline opens with its effects (tables, and the forest plot's files); null otherwise. */
@@ -30,6 +30,7 @@ export const PAGE_FILES = ['report.html', 'report.md', 'report.json'] as const;
 export function reportTitle(result: LoadedResult): string {
   if (result.kind === 'sweep') return `defsim sweep report: ${result.experimentName}`;
   if (result.kind === 'sensitivity') return `defsim sensitivity analysis: ${result.experiment ?? result.name}`;
+  if (result.kind === 'calibration') return `defsim calibration report: ${result.calibrationName}`;
   return `defsim run report: ${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
 }
 

@@ -21,7 +21,13 @@ export type ChartKind =
   | 'sensitivity_bars'
   | 'sensitivity_heatmap'
   | 'morris_scatter'
-  | 'convergence';
+  | 'convergence'
+  | 'calibration_generations'
+  | 'calibration_marginal'
+  | 'calibration_pairs'
+  | 'calibration_identifiability'
+  | 'calibration_predictive_series'
+  | 'calibration_predictive_targets';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */
@@ -51,6 +57,8 @@ export interface AxisSpec {
   readonly padded?: boolean;
   /** Category labels, for a category axis (response curves against a text parameter). */
   readonly categories?: readonly string[];
+  /** Slant the category labels when they do not fit side by side (long names). */
+  readonly everyLabel?: boolean;
 }
 
 export interface PointSpec {
@@ -76,6 +84,10 @@ export interface LineSeriesSpec {
   readonly marker?: 'circle' | 'triangle' | 'rect' | 'rectRot' | 'star' | 'crossRot' | 'rectRounded';
   /** Marker size relative to the default (1). */
   readonly markerScale?: number;
+  /** Small translucent markers and no line: a cloud of points (posterior scatter plots). */
+  readonly scatter?: boolean;
+  /** Markers (and whiskers) without a line joining them: separate things side by side (one target each). */
+  readonly noLine?: boolean;
 }
 
 export interface PanelSpec {
@@ -89,6 +101,8 @@ export interface TargetSetSpec {
   readonly colour: string;
   readonly style: 'observed' | 'ceiling' | 'floor';
   readonly marks: readonly { x: number; y: number; low?: number; high?: number }[];
+  /** Colour of an observed mark's band whiskers (default black). */
+  readonly whiskerColour?: string;
 }
 
 export interface LineChartSpec {

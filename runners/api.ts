@@ -13,3 +13,5 @@ export {
   sampleSobol, analyzeSobol, sampleMorris, analyzeMorris, parseSalibProblem, toSalibProblem,
   type Problem, type SobolIndices, type MorrisIndices,
 } from './sensitivity/api.js';
+export { calibrate, type CalibrateOptions, type CalibrationOutcome, type CalibrationProgress } from './calibrate/calibrate.js';
+export { loadCalibration, type Calibration, type CalibrationPlan } from './calibrate/calibration-file.js';

@@ -18,6 +18,7 @@ import { mergeCommand } from './merge.js';
 import { k8sCommand, slurmCommand } from './cluster.js';
 import { reproduceCommand } from './reproduce/reproduce.js';
 import { analyzeCommand, sampleCommand } from './sensitivity/command.js';
+import { calibrateCommand } from './calibrate/command.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(reproduceCommand)
       .command(analyzeCommand)
       .command(sampleCommand)
+      .command(calibrateCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {

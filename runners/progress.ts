@@ -73,3 +73,41 @@ function formatSeconds(seconds: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/**
+ * Progress as one free-text status line (calibrations: generation, tolerance, acceptance, ETA):
+ * rewritten in place on a terminal, otherwise printed at most every `intervalMs` (and when `final`).
+ */
+export function statusProgress(label: string, quiet: boolean, intervalMs = 5000): { update: (text: string, final?: boolean) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
+  if (process.stderr.isTTY) {
+    let width = 0;
+    return {
+      update: (text) => {
+        const line = `${label}: ${text}`;
+        process.stderr.write(`\r${line.padEnd(width)}`);
+        width = line.length;
+      },
+      stop: () => {
+        if (width > 0) process.stderr.write('\n');
+        width = 0;
+      },
+    };
+  }
+  let last = -Infinity;
+  return {
+    update: (text, final = false) => {
+      const now = performance.now();
+      if (final || now - last >= intervalMs) {
+        last = now;
+        process.stderr.write(`${label}: ${text}\n`);
+      }
+    },
+    stop: () => {},
+  };
+}
+
+/** Seconds as 45s, 3m05s or 2h10m. */
+export function durationText(seconds: number): string {
+  return formatSeconds(seconds);
+}

@@ -177,7 +177,7 @@ export function csvCell(text: string): string {
 }
 
 /** A CSV file written through a temporary name in 1 MiB chunks, hashed as it goes. */
-class CsvFile {
+export class CsvFile {
   private readonly tmp: string;
   private readonly fd: number;
   private readonly hash: Hash = createHash('sha256');

@@ -1,5 +1,6 @@
 /**
- * Running a sweep's runs on a piscina pool of worker threads. Small runs are batched into one
+ * Running runs on a piscina pool of worker threads: a sweep's runs (`executeRuns`), or any list
+ * of (scenario, overrides, seed) tasks (`RunPool`, which calibrations use). Small runs are batched into one
  * task (about 0.1 s of work each, measured as runs come back) so dispatch costs well under 2% of
  * run time, while the last tasks shrink so no worker idles at the end. Workers return only
  * metrics and recorded series values. A worker that dies is replaced by the pool and the runs it
@@ -14,6 +15,7 @@ import { baseLayer, pointLayer } from './experiment.js';
 import { PACKAGE_ROOT } from './outputs.js';
 import { runIdentity, type SweepPlan } from './sweep-design.js';
 import type { BatchTask, RunOutcome, RunTask } from './sweep-worker.js';
+import type { Measure } from './calibrate/measures.js';
 
 /** Seconds of work one task should hold once run times are known. */
 const TARGET_TASK_SECONDS = 0.1;
@@ -40,51 +42,72 @@ export function workerFile(): string {
 
 interface Settled {
   taskId: number;
-  runIds: number[];
+  /** Positions in the caller's task list. */
+  positions: number[];
   attempt: 1 | 2;
   outcomes?: RunOutcome[];
   error?: unknown;
 }
 
-/** Run the given run ids; yield the outcomes of each task as it comes back (completion order). */
-export async function* executeRuns(plan: SweepPlan, pending: Uint32Array, workers: number): AsyncGenerator<RunOutcome[]> {
-  if (pending.length === 0) return;
-  const pool = new Piscina({
-    filename: pathToFileURL(workerFile()).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000,
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
-  const base = [...baseLayer(plan.experiment)];
-  const series = plan.experiment.record.series;
-  const seriesEvery = series === 'none' ? 0 : series === 'every-tick' ? 1 : series.every;
-  const inFlight = new Map<number, Promise<Settled>>();
-  const retries: number[] = [];
-  const timing = { runs: 0, seconds: 0 };
-  let next = 0;
-  let taskIds = 0;
+/** What every task of one `RunPool.run` call shares. */
+export interface PoolSettings {
+  /** Overrides every run gets (an experiment's `set` and `ticks`). */
+  base: [string, unknown][];
+  /** Record the series every this many ticks; 0: no series. */
+  seriesEvery: number;
+  /** Measures to read off each run's series (calibration targets); their values come back in `RunOutcome.measures`. */
+  measures?: Measure[];
+}
 
-  const submit = (runIds: number[], attempt: 1 | 2): void => {
-    const taskId = taskIds++;
-    const task: BatchTask = { attempt, base, seriesEvery, runs: runIds.map((id) => runTask(plan, id)) };
-    const settled = (pool.run(task) as Promise<RunOutcome[]>).then(
-      (outcomes): Settled => ({ taskId, runIds, attempt, outcomes }),
-      (error: unknown): Settled => ({ taskId, runIds, attempt, error }),
-    );
-    inFlight.set(taskId, settled);
-  };
-  const batchSize = (): number => {
-    const remaining = pending.length - next;
-    if (timing.runs === 0) return 1;
-    const wanted = Math.ceil(TARGET_TASK_SECONDS / Math.max(timing.seconds / timing.runs, 1e-6));
-    return Math.max(1, Math.min(wanted, MAX_BATCH, Math.floor(remaining / (4 * workers))));
-  };
+/**
+ * A piscina pool of sweep workers that runs lists of (scenario, overrides, seed) tasks in
+ * batches. It can run several lists one after another (a calibration's rounds) and keeps its
+ * workers and its measured run times between them.
+ */
+export class RunPool {
+  private readonly pool: Piscina;
+  private readonly timing = { runs: 0, seconds: 0 };
+  private taskIds = 0;
 
-  try {
+  constructor(readonly workers: number) {
+    this.pool = new Piscina({
+      filename: pathToFileURL(workerFile()).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+  }
+
+  /** Run tasks 0 … count−1 (`taskAt(k)` makes task k when it is sent); yield each batch's outcomes as it comes back (completion order). */
+  async *run(count: number, taskAt: (position: number) => RunTask, settings: PoolSettings): AsyncGenerator<RunOutcome[]> {
+    const { workers, timing } = this;
+    const inFlight = new Map<number, Promise<Settled>>();
+    const retries: number[] = [];
+    let next = 0;
+
+    const submit = (positions: number[], attempt: 1 | 2): void => {
+      const taskId = this.taskIds++;
+      const task: BatchTask = {
+        attempt, base: settings.base, seriesEvery: settings.seriesEvery, runs: positions.map(taskAt),
+        ...(settings.measures ? { measures: settings.measures } : {}),
+      };
+      const settled = (this.pool.run(task) as Promise<RunOutcome[]>).then(
+        (outcomes): Settled => ({ taskId, positions, attempt, outcomes }),
+        (error: unknown): Settled => ({ taskId, positions, attempt, error }),
+      );
+      inFlight.set(taskId, settled);
+    };
+    const batchSize = (): number => {
+      const remaining = count - next;
+      if (timing.runs === 0) return 1;
+      const wanted = Math.ceil(TARGET_TASK_SECONDS / Math.max(timing.seconds / timing.runs, 1e-6));
+      return Math.max(1, Math.min(wanted, MAX_BATCH, Math.floor(remaining / (4 * workers))));
+    };
+
     for (;;) {
-      while (inFlight.size < TASKS_PER_WORKER * workers && (retries.length > 0 || next < pending.length)) {
+      while (inFlight.size < TASKS_PER_WORKER * workers && (retries.length > 0 || next < count)) {
         if (retries.length > 0) submit([retries.shift()!], 2);
         else {
-          const size = batchSize();
-          submit(Array.from(pending.subarray(next, next + size)), 1);
+          const size = Math.min(batchSize(), count - next);
+          submit(Array.from({ length: size }, (_, i) => next + i), 1);
           next += size;
         }
       }
@@ -98,11 +121,29 @@ export async function* executeRuns(plan: SweepPlan, pending: Uint32Array, worker
         }
         yield settled.outcomes;
       } else if (settled.attempt === 1) {
-        retries.push(...settled.runIds);
+        retries.push(...settled.positions);
       } else {
-        yield [workerDied(settled.runIds[0], settled.error)];
+        yield [workerDied(taskAt(settled.positions[0]).runId, settled.error)];
       }
     }
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** Run the given run ids; yield the outcomes of each task as it comes back (completion order). */
+export async function* executeRuns(plan: SweepPlan, pending: Uint32Array, workers: number): AsyncGenerator<RunOutcome[]> {
+  if (pending.length === 0) return;
+  const pool = new RunPool(workers);
+  const series = plan.experiment.record.series;
+  const settings: PoolSettings = {
+    base: [...baseLayer(plan.experiment)],
+    seriesEvery: series === 'none' ? 0 : series === 'every-tick' ? 1 : series.every,
+  };
+  try {
+    yield* pool.run(pending.length, (k) => runTask(plan, pending[k]), settings);
   } finally {
     await pool.destroy();
   }

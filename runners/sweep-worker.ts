@@ -1,8 +1,8 @@
 /**
- * The piscina worker of a sweep (compiled to dist/runners/sweep-worker.js). A task is a batch of
- * runs; for each it resolves the parameters, calls `simulate` and returns only the summary
- * metrics and, when recorded, the series values — never agent arrays. A run that throws is
- * returned as failed; the batch goes on.
+ * The piscina worker of sweeps and calibrations (compiled to dist/runners/sweep-worker.js). A task
+ * is a batch of runs; for each it resolves the parameters, calls `simulate` and returns only the
+ * summary metrics and, when asked, the series values and a calibration's measures — never agent
+ * arrays. A run that throws is returned as failed; the batch goes on.
  *
  * Test hooks (documented in docs/SWEEPS.md), read once when the worker starts:
  *   DEFSIM_FAIL_RUNS=3,17   runs 3 and 17 throw (recorded as failed)
@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Parameters } from '../agents/params.js';
+import { measureValues, type Measure } from './calibrate/measures.js';
 import { resolveParameters } from './parameters.js';
 import { formatNumber, simulate, type RunResult } from './simulate.js';
 
@@ -28,6 +29,8 @@ export interface BatchTask {
   base: [string, unknown][];
   /** Record the series every this many ticks; 0: no series. */
   seriesEvery: number;
+  /** Measures read off each run's full series (a calibration's targets), returned in `measures`. */
+  measures?: Measure[];
   runs: RunTask[];
 }
 
@@ -52,6 +55,8 @@ export interface RunOutcome {
   error: string | null;
   metrics: Record<string, number>;
   series: RecordedSeries | null;
+  /** The task's measures, in order, when it asked for them. */
+  measures?: number[];
   seconds: number;
   agentSteps: number;
 }
@@ -79,6 +84,7 @@ function runOne(run: RunTask, task: BatchTask): RunOutcome {
       runId: run.runId, status: 'ok', error: null,
       metrics: result.summary.metrics,
       series: task.seriesEvery > 0 ? seriesValues(result, task.seriesEvery) : null,
+      ...(task.measures ? { measures: measureValues(task.measures, result.columns, result.data) } : {}),
       seconds: (performance.now() - start) / 1000,
       agentSteps: result.timing.agentSteps,
     };

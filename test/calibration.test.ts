@@ -11,6 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { calibrationRecord, compareWithRecord } from '../agents/calibration.js';
 import { DefectionModel } from '../agents/model.js';
 import { simulate, type RunResult } from '../runners/simulate.js';
+import { meets } from '../runners/calibrate/distance.js';
+import { measureValue } from '../runners/calibrate/measures.js';
+import { readTargetsFile } from '../runners/calibrate/targets.js';
 import { column, mean, meanOver, meanSeries, params, quantile, unitShares } from './helpers.js';
 
 const mainJob = parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'policy-comparison.yaml'), 'utf8')) as { set: Record<string, number> };
@@ -77,6 +80,13 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
     const police = meanOf('defected_police')[24] / 80000;
     const army = meanOf('defected_army')[24] / 150000;
     expect(police / army).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the machine-readable checks of the shapes in data/myanmar-2021.json (what defsim calibrate fits) hold for the mean run', () => {
+    const checks = readTargetsFile(join(import.meta.dirname, '..', 'data', 'myanmar-2021.json'), 25).targets.filter((t) => t.kind === 'check');
+    expect(checks.map((c) => c.id)).toEqual(['army_flow_early', 'army_flow_late', 'police_vs_army_share']);
+    const failed = checks.map((c) => ({ c, value: measureValue(c.measure, meanOf) })).filter(({ c, value }) => !meets(c, value));
+    expect(failed.map(({ c, value }) => `${c.id}: ${value} (allowed ${c.min ?? '-inf'}..${c.max ?? 'inf'})`)).toEqual([]);
   });
 
   it('the CDM plateaus: ~410,000 out on strike at tick 24, few joining after tick 6', () => {

@@ -16,6 +16,7 @@ import { planSweep } from '../sweep-design.js';
 import { runSweep } from '../sweep.js';
 import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
+import { rerunCalibration } from '../calibrate/reproduce.js';
 
 export interface RerunContext {
   /** The directory being reproduced (its files already checked against the manifest). */
@@ -35,6 +36,7 @@ export type Rerun = (context: RerunContext) => Promise<void>;
 export const RERUNS: Readonly<Record<string, Rerun>> = {
   run: rerunRun,
   sweep: rerunSweep,
+  calibration: rerunCalibration,
 };
 
 /** A single run: its resolved parameters and seed, through `simulate` and `writeRunDirectory`. */

@@ -1,0 +1,364 @@
+/**
+ * The result files of a calibration (docs/FORMATS.md, "A calibration"): posterior.csv,
+ * generations.csv, simulations.csv, identifiability.csv, predictive.csv, predictive-series.csv,
+ * calibrated.yaml, posterior-predictive.yaml, targets.json (the targets used, byte for byte) and
+ * manifest.json, last. A pure function of the calibration run: the same bytes for any number of
+ * workers and across resumes.
+ */
+import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
+import { MODEL_VERSION } from '../../agents/model.js';
+import { PARAMETER_SCHEMA } from '../../agents/params.js';
+import { flattenSchema } from '../../engine/schema.js';
+import { jsonText, toolInfo, writeFileAtomic, type Citation } from '../outputs.js';
+import { formatNumber } from '../simulate.js';
+import { CsvFile, csvCell } from '../sweep-files.js';
+import { generationBudget } from './abc-smc.js';
+import type { CalibrationRun, CandidateRecord } from './calibrate.js';
+import type { Calibration } from './calibration-file.js';
+import { meets, residual, valueBand, type Target } from './distance.js';
+import { describeMeasure, type Measure } from './measures.js';
+import { describePrior, priorMoments, toSampling } from './priors.js';
+import { weightedMean, weightedQuantiles, weightedSd } from './weighted.js';
+
+/** A parameter whose posterior sd is above this share of its prior sd is flagged as not identified by the targets. */
+export const IDENTIFIED_SD_RATIO = 0.5;
+const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+const SPECS = flattenSchema(PARAMETER_SCHEMA);
+
+export interface CalibrationManifest {
+  kind: 'calibration';
+  calibration: Calibration;
+  calibrationHash: string;
+  /** The targets file the calibration named, and the copy of its bytes in this directory. */
+  targetsSource: string;
+  targetsFile: 'targets.json';
+  targetsSha256: string;
+  parameters: { name: string; unit: string; prior: string; samplingScale: 'linear' | 'log'; scenarioValue: number }[];
+  /** Every target: `measure` as data (measures.ts: a column at a tick or a mean over ticks, per stock, or a ratio), `description` in words. */
+  targets: { id: string; kind: Target['kind']; holdout: boolean; measure: Measure; description: string; observed?: number; min?: number; max?: number; tolerance: number; weight: number; shape?: string }[];
+  textOnlyShapes: { id: string; text: string }[];
+  method: Record<string, unknown>;
+  distance: string;
+  seeds: string;
+  stopReason: string;
+  generations: number;
+  posteriorGeneration: number;
+  fitSimulations: number;
+  predictiveSimulations: number;
+  failed: number;
+  pointEstimate: string;
+  predictiveScores: { fitted: PredictiveScore; holdout: PredictiveScore };
+  units: Record<string, string>;
+  tool: string;
+  version: string;
+  modelVersion: string;
+  gitCommit: string | null;
+  node: string;
+  citation: Citation;
+  files: Record<string, string>;
+}
+
+/** How well the posterior predicts a set of targets (predictive.csv, scored apart for holdouts). */
+export interface PredictiveScore {
+  targets: number;
+  /** Mean over the targets of the share of predictive draws that meet each. */
+  meanMetShare: number | null;
+  /** Value targets whose observed value lies inside the predictive 50% / 90% interval, of how many. */
+  valueTargets: number;
+  observedIn50: number;
+  observedIn90: number;
+}
+
+interface TargetPrediction {
+  target: Target;
+  n: number;
+  quantiles: number[];
+  metShare: number;
+  in50: boolean | null;
+  in90: boolean | null;
+}
+
+export function writeCalibrationFiles(dir: string, run: CalibrationRun): CalibrationManifest {
+  const { plan } = run;
+  const files: Record<string, string> = {};
+  const write = (name: string, content: string | Uint8Array) => (files[name] = writeFileAtomic(join(dir, name), content));
+  files['posterior.csv'] = writePosterior(dir, run);
+  write('generations.csv', generationsCsv(run));
+  files['simulations.csv'] = writeSimulations(dir, run);
+  write('identifiability.csv', identifiabilityCsv(run));
+  const predictions = predictTargets(run);
+  write('predictive.csv', predictiveCsv(predictions));
+  write('predictive-series.csv', predictiveSeriesCsv(run));
+  write('calibrated.yaml', calibratedYaml(run));
+  write('posterior-predictive.yaml', posteriorPredictiveYaml(run));
+  write('targets.json', plan.targetsFile.bytes);
+  const manifest = calibrationManifest(run, predictions, files);
+  writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
+  return manifest;
+}
+
+function bool(value: boolean | null): string {
+  return value === null ? '' : String(value);
+}
+
+function header(names: readonly string[]): string[] {
+  return names.map(csvCell);
+}
+
+/** The final generation's particles: values, normalised weight, distance, and each fitted target's residual. */
+function writePosterior(dir: string, run: CalibrationRun): string {
+  const { plan, result } = run;
+  const posterior = result.posterior;
+  const records = recordsByIndex(run.candidates[posterior.generation]);
+  const csv = new CsvFile(join(dir, 'posterior.csv'), header([
+    'generation', 'particle', 'candidate', ...plan.priors.map((p) => p.name), 'weight', 'distance', ...plan.fitted.map((t) => `residual_${t.id}`),
+  ]));
+  posterior.values.forEach((values, k) => {
+    const record = records.get(posterior.candidates[k])!;
+    csv.row([
+      String(posterior.generation), String(k), String(posterior.candidates[k]), ...values.map(formatNumber),
+      formatNumber(posterior.weights[k]), formatNumber(posterior.distances[k]), ...record.residuals!.map(formatNumber),
+    ]);
+  });
+  return csv.finish();
+}
+
+function recordsByIndex(records: readonly CandidateRecord[] | undefined): Map<number, CandidateRecord> {
+  return new Map((records ?? []).map((r) => [r.index, r]));
+}
+
+function generationsCsv(run: CalibrationRun): string {
+  const lines = ['generation,tolerance,proposed,outside_prior,simulations,failed,accepted,acceptance_rate,ess,complete'];
+  const replicates = run.plan.calibration.replicates;
+  for (const g of run.result.generations) {
+    lines.push([
+      g.generation, formatNumber(g.tolerance), g.proposed, g.outsidePrior, g.simulations * replicates, g.failed, g.accepted,
+      formatNumber(g.acceptanceRate), formatNumber(g.ess), g.complete,
+    ].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Every simulated candidate, by generation and index: values, status, distance, whether accepted, its particle, residuals. */
+function writeSimulations(dir: string, run: CalibrationRun): string {
+  const { plan } = run;
+  const csv = new CsvFile(join(dir, 'simulations.csv'), header([
+    'generation', 'candidate', ...plan.priors.map((p) => p.name), 'status', 'distance', 'accepted', 'particle',
+    ...plan.fitted.map((t) => `residual_${t.id}`), 'error',
+  ]));
+  run.candidates.forEach((records, generation) => {
+    const summary = run.result.generations[generation];
+    const population = run.populations[generation];
+    const particleOf = new Map(population ? Array.from(population.candidates, (index, k) => [index, k]) : []);
+    for (const r of records) {
+      const accepted = r.status === 'ok' && Number.isFinite(r.distance) && r.distance <= summary.tolerance;
+      csv.row([
+        String(generation), String(r.index), ...r.values.map(formatNumber), r.status, formatNumber(r.distance), String(accepted),
+        particleOf.has(r.index) ? String(particleOf.get(r.index)) : '',
+        ...(r.residuals ? r.residuals.map(formatNumber) : plan.fitted.map(() => '')), csvCell(r.error ?? ''),
+      ]);
+    }
+  });
+  return csv.finish();
+}
+
+interface ParameterSummary {
+  name: string;
+  priorSd: number;
+  posteriorSd: number;
+  ratio: number;
+  mean: number;
+  quantiles: number[];
+}
+
+export function parameterSummaries(run: CalibrationRun): ParameterSummary[] {
+  const posterior = run.result.posterior;
+  return run.plan.priors.map((prior, k) => {
+    const x = posterior.values.map((v) => v[k]);
+    const z = x.map((value) => toSampling(prior.spec, value));
+    const priorSd = priorMoments(prior.spec).sd;
+    const posteriorSd = weightedSd(z, posterior.weights);
+    return {
+      name: prior.name, priorSd, posteriorSd, ratio: posteriorSd / priorSd,
+      mean: weightedMean(x, posterior.weights), quantiles: weightedQuantiles(x, posterior.weights, QUANTILES),
+    };
+  });
+}
+
+function identifiabilityCsv(run: CalibrationRun): string {
+  const lines = ['parameter,prior,sampling_scale,prior_sd,posterior_sd,sd_ratio,identified,posterior_mean,q05,q25,median,q75,q95,scenario_value,scenario_value_in_90'];
+  parameterSummaries(run).forEach((s, k) => {
+    const prior = run.plan.priors[k];
+    const scenario = run.plan.scenarioValues[k];
+    const inside = scenario >= s.quantiles[0] && scenario <= s.quantiles[4];
+    lines.push([
+      csvCell(s.name), csvCell(describePrior(prior.spec)), prior.spec.kind === 'log-uniform' ? 'log' : 'linear',
+      formatNumber(s.priorSd), formatNumber(s.posteriorSd), formatNumber(s.ratio), String(s.ratio <= IDENTIFIED_SD_RATIO),
+      formatNumber(s.mean), ...s.quantiles.map(formatNumber), formatNumber(scenario), String(inside),
+    ].join(','));
+  });
+  return lines.join('\n') + '\n';
+}
+
+function okPoints(run: CalibrationRun) {
+  return run.predictive.filter((p) => p.status === 'ok');
+}
+
+function predictTargets(run: CalibrationRun): TargetPrediction[] {
+  const points = okPoints(run);
+  return run.plan.targetsFile.targets.map((target, k) => {
+    const values = points.map((p) => p.measures![k]);
+    const quantiles = weightedQuantiles(values, values.map(() => 1), QUANTILES);
+    const finite = values.filter((v) => !Number.isNaN(v));
+    const isValue = target.kind === 'value';
+    const o = target.observed!;
+    return {
+      target, n: finite.length, quantiles,
+      metShare: finite.length > 0 ? finite.filter((v) => meets(target, v)).length / finite.length : Number.NaN,
+      in50: isValue && finite.length > 0 ? o >= quantiles[1] && o <= quantiles[3] : null,
+      in90: isValue && finite.length > 0 ? o >= quantiles[0] && o <= quantiles[4] : null,
+    };
+  });
+}
+
+function predictiveCsv(predictions: readonly TargetPrediction[]): string {
+  const lines = ['target,kind,holdout,shape,measure,observed,min,max,tolerance,low,high,n,q05,q25,median,q75,q95,met_share,observed_in_50,observed_in_90,residual_of_median'];
+  for (const p of predictions) {
+    const t = p.target;
+    const [low, high] = t.kind === 'value' ? valueBand(t) : [t.min ?? Number.NaN, t.max ?? Number.NaN];
+    lines.push([
+      csvCell(t.id), t.kind, String(t.holdout), csvCell(t.shape ?? ''), csvCell(describeMeasure(t.measure)),
+      formatNumber(t.observed ?? Number.NaN), formatNumber(t.min ?? Number.NaN), formatNumber(t.max ?? Number.NaN), formatNumber(t.tolerance),
+      formatNumber(low), formatNumber(high), String(p.n), ...p.quantiles.map(formatNumber), formatNumber(p.metShare),
+      bool(p.in50), bool(p.in90), formatNumber(residual(t, p.quantiles[2])),
+    ].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function predictiveSeriesCsv(run: CalibrationRun): string {
+  const points = okPoints(run);
+  const lines = ['column,tick,n,q05,q25,median,q75,q95'];
+  run.predictiveColumns.forEach((column, c) => {
+    const ticks = points.length > 0 ? points[0].series![c].length : 0;
+    for (let t = 0; t < ticks; t++) {
+      const values = points.map((p) => p.series![c][t]);
+      lines.push([csvCell(column), t, points.length, ...weightedQuantiles(values, values.map(() => 1), QUANTILES).map(formatNumber)].join(','));
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** The weighted marginal posterior median of each fitted parameter, with the calibration's scenario, set and horizon: a `defsim run --config` file. */
+function calibratedYaml(run: CalibrationRun): string {
+  const { calibration } = run.plan;
+  const medians = parameterSummaries(run).map((s) => [s.name, s.quantiles[2]] as const);
+  const config: Record<string, unknown> = { scenario: calibration.scenario, ...calibration.set, 'time.ticks': calibration.ticks, ...Object.fromEntries(medians) };
+  const comment = [
+    `# defsim calibrate ${calibration.name}: the point estimate.`,
+    `# Point estimate: the weighted marginal posterior median of each fitted parameter (generation ${run.result.posterior.generation},`,
+    `# ${run.result.posterior.values.length} particles); the 90% intervals are in identifiability.csv, every particle in posterior.csv.`,
+    `# With the calibration's scenario, set and horizon (time.ticks); run it with: defsim run --config calibrated.yaml`,
+  ];
+  return comment.join('\n') + '\n' + stringifyYaml(config, { lineWidth: 0 });
+}
+
+/** The posterior resampled into a list design: `defsim sweep posterior-predictive.yaml` reruns predictive.csv's runs exactly. */
+function posteriorPredictiveYaml(run: CalibrationRun): string {
+  const { calibration } = run.plan;
+  const names = run.plan.priors.map((p) => p.name);
+  const experiment = {
+    name: `${calibration.name}-posterior-predictive`,
+    description: `${run.predictive.length} draws of the posterior of calibration ${calibration.name} (generation ${run.result.posterior.generation}, systematic resampling by weight)`,
+    scenario: calibration.scenario,
+    set: calibration.set,
+    ticks: calibration.ticks,
+    replicates: calibration.replicates,
+    seed: calibration.seed,
+    design: { type: 'list', points: run.predictive.map((p) => Object.fromEntries(names.map((name, d) => [name, p.values[d]]))) },
+    record: { series: 'every-tick' },
+  };
+  const comment = [
+    `# defsim calibrate ${calibration.name}: posterior draws as a list design.`,
+    `# defsim sweep posterior-predictive.yaml runs exactly the simulations behind predictive.csv (same seeds: hashInts(seed, point, replicate)).`,
+  ];
+  return comment.join('\n') + '\n' + stringifyYaml(experiment, { lineWidth: 0 });
+}
+
+function score(predictions: readonly TargetPrediction[]): PredictiveScore {
+  const values = predictions.filter((p) => p.target.kind === 'value');
+  const shares = predictions.map((p) => p.metShare).filter((x) => !Number.isNaN(x));
+  return {
+    targets: predictions.length,
+    meanMetShare: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : null,
+    valueTargets: values.length,
+    observedIn50: values.filter((p) => p.in50).length,
+    observedIn90: values.filter((p) => p.in90).length,
+  };
+}
+
+function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPrediction[], files: Record<string, string>): CalibrationManifest {
+  const { plan, result } = run;
+  const { calibration } = plan;
+  const tool = toolInfo();
+  const fitSimulations = run.candidates.reduce((n, g) => n + g.length, 0) * calibration.replicates;
+  const failed = run.candidates.reduce((n, g) => n + g.filter((c) => c.status === 'failed').length, 0) + run.predictive.filter((p) => p.status === 'failed').length;
+  return {
+    kind: 'calibration',
+    calibration,
+    calibrationHash: plan.hash,
+    targetsSource: calibration.targets,
+    targetsFile: 'targets.json',
+    targetsSha256: plan.targetsFile.sha256,
+    parameters: plan.priors.map((p, k) => ({
+      name: p.name, unit: SPECS.get(p.name)?.unit ?? '1', prior: describePrior(p.spec),
+      samplingScale: p.spec.kind === 'log-uniform' ? 'log' : 'linear', scenarioValue: plan.scenarioValues[k],
+    })),
+    targets: plan.targetsFile.targets.map((t) => ({
+      id: t.id, kind: t.kind, holdout: t.holdout, measure: t.measure, description: describeMeasure(t.measure),
+      ...(t.observed !== undefined ? { observed: t.observed } : {}), ...(t.min !== undefined ? { min: t.min } : {}), ...(t.max !== undefined ? { max: t.max } : {}),
+      tolerance: t.tolerance, weight: t.weight, ...(t.shape ? { shape: t.shape } : {}),
+    })),
+    textOnlyShapes: [...plan.targetsFile.textOnlyShapes],
+    method: {
+      type: 'abc-smc',
+      particles: calibration.method.particles,
+      until: calibration.method.until,
+      quantile: calibration.method.quantile,
+      kernelScale: plan.settings.kernelScale,
+      tolerance: "generation 0: every simulation that did not fail; generation g: the weighted quantile (method.quantile) of generation g-1's distances",
+      kernel: 'multivariate normal in sampling space (ln x for log priors), covariance kernelScale x the weighted covariance of the previous generation',
+      weights: 'prior density / sum over the previous particles of weight x kernel density, normalised to sum 1',
+      generationBudget: `${generationBudget(plan.settings)} candidates (particles / until.acceptanceRate); a generation that runs out is dropped and the calibration stops`,
+      reference: 'Beaumont, Cornuet, Marin & Robert (2009), Biometrika 96(4):983-990; Filippi, Barnes, Cornebise & Stumpf (2013), Stat. Appl. Genet. Mol. Biol. 12(1):87-107',
+    },
+    distance: 'sqrt(sum of weight x residual^2 / sum of weight) over the fitted targets; residual = (model - observed) / (tolerance x |observed|) for a value target, (model - bound) / (tolerance x |bound|) outside a bound or check, 0 inside',
+    seeds: 'candidate i of generation g draws from RandomStream(hashInts(seed, g, i), "abc-smc:candidate") and its replicate r runs with seed hashInts(seed, g, i, r); predictive point p, replicate r: hashInts(seed, p, r), as defsim sweep seeds posterior-predictive.yaml',
+    stopReason: result.stopReason === 'generations' ? `reached until.generations (${calibration.method.until.generations})` : `acceptance rate below until.acceptanceRate (${calibration.method.until.acceptanceRate})`,
+    generations: result.generations.length,
+    posteriorGeneration: result.posterior.generation,
+    fitSimulations,
+    predictiveSimulations: run.predictive.length * calibration.replicates,
+    failed,
+    pointEstimate: 'calibrated.yaml: the weighted marginal posterior median of each fitted parameter',
+    predictiveScores: { fitted: score(predictions.filter((p) => !p.target.holdout)), holdout: score(predictions.filter((p) => p.target.holdout)) },
+    units: {
+      parameters: 'each in its unit from the parameter schema (manifest.parameters[].unit)',
+      weight: 'share (the particle weights of a generation sum to 1)',
+      distance: 'tolerance units (root-mean-square of the fitted targets residuals)',
+      residual: "tolerance units: +1 is the top of a value target's band",
+      tolerance: 'distance units',
+      prior_sd: 'sampling scale: the parameter itself, or its natural log for log-uniform priors (sampling_scale log)',
+      predictive: "each target's own measure: people, people per month, or a share / ratio (predictive.csv measure)",
+      tick: 'month (0 = Feb 2021)',
+    },
+    tool: tool.tool,
+    version: tool.version,
+    modelVersion: MODEL_VERSION,
+    gitCommit: tool.gitCommit,
+    node: tool.node,
+    citation: tool.citation,
+    files,
+  };
+}
