@@ -112,7 +112,7 @@ export const PARAMETER_SCHEMA = {
       armyEnlisted: num(-1.31, 'stay(kind, group): army enlisted and conscripts', { min: -50, max: 50, source: calibrated(...ARMY_TARGETS) }),
       armyNco: num(-1.01, 'stay(kind, group): army NCOs', { min: -50, max: 50, source: ASSUMED }),
       armyOfficer: num(-0.51, 'stay(kind, group): army officers', { min: -50, max: 50, source: ASSUMED }),
-      policeEnlisted: num(-3.11, 'stay(kind, group): police enlisted', { min: -50, max: 50, source: calibrated('police_t10', 'police_t24', 'police_vs_army') }),
+      policeEnlisted: num(-3.11, 'stay(kind, group): police enlisted', { min: -50, max: 50, source: calibrated('police_t10') + ' (police_t24 and police_vs_army are holdouts: never fitted)' }),
       policeNco: num(-2.81, 'stay(kind, group): police NCOs', { min: -50, max: 50, source: ASSUMED }),
       policeOfficer: num(-2.31, 'stay(kind, group): police officers', { min: -50, max: 50, source: ASSUMED }),
       officialJunior: num(-1.48, 'stay(kind, group): junior officials', { min: -50, max: 50, source: calibrated(...CDM_TARGETS) }),

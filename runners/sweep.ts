@@ -14,7 +14,7 @@ import { inputError, InputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
 import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
 import { LOCK_FILE, lockDirectory, type DirectoryLock } from './lock.js';
-import { prepareOutputDirectory } from './outputs.js';
+import { gitCommit, prepareOutputDirectory } from './outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
 import {
@@ -91,6 +91,7 @@ export async function* sweep(
   if (options.resume && !options.out) throw new InputError("--resume needs --out: the directory of the sweep to finish");
   const plan = planSweep(loadExperiment(experiment, { maxRuns }));
   workerFile(); // fail before anything is written when the worker is not compiled
+  gitCommit(); // the commit the runs are made from (cached), not the one checked out when the files are assembled
   if (options.out) loadStatistics().catch(() => {}); // load mathjs while the runs go
   const shard = options.shard;
   const session = options.out ? openSweepDirectory(options.out, plan, options.resume ?? false, shard) : null;

@@ -117,3 +117,30 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
   });
 });
 }
+
+describe('the defaults against the shipped calibration (docs/results/calibrate-myanmar-2021/)', () => {
+  const dir = join(import.meta.dirname, '..', 'docs', 'results', 'calibrate-myanmar-2021');
+  const lines = readFileSync(join(dir, 'identifiability.csv'), 'utf8').trimEnd().split('\n');
+  const header = lines[0].split(',');
+  // The prior column holds quoted text with commas; every other cell is plain.
+  const rows = lines.slice(1).map((line) => {
+    const cells = line.replace(/"[^"]*"/g, 'prior').split(',');
+    return Object.fromEntries(header.map((h, i) => [h, cells[i]]));
+  });
+  const calibrationFile = parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'calibrate-myanmar-2021.yaml'), 'utf8')) as { parameters: Record<string, unknown> };
+
+  it('covers every parameter the shipped calibration fits', () => {
+    expect(rows.map((r) => r.parameter).sort()).toEqual(Object.keys(calibrationFile.parameters).sort());
+  });
+  it('every default lies inside its 90% posterior interval, and is the value the calibration started from', () => {
+    const defaults = params();
+    const off = rows.flatMap((r) => {
+      const value = r.parameter.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], defaults) as number;
+      const problems: string[] = [];
+      if (value !== Number(r.scenario_value)) problems.push(`${r.parameter}: default ${value}, but the calibration ran from ${r.scenario_value} (run it again)`);
+      if (value < Number(r.q05) || value > Number(r.q95)) problems.push(`${r.parameter}: default ${value} outside the 90% posterior interval [${r.q05}, ${r.q95}]`);
+      return problems;
+    });
+    expect(off).toEqual([]);
+  });
+});
