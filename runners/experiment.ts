@@ -166,7 +166,7 @@ export function mapping(path: string, value: unknown, allowed?: readonly string[
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(path, value, 'a mapping (key: value)');
   const out: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(value)) {
-    const keyPath = path === '(experiment)' ? key : `${path}.${key}`;
+    const keyPath = path.startsWith('(') ? key : `${path}.${key}`; // '(experiment)', '(calibration)': the top level
     for (const part of key.split('.')) {
       if (FORBIDDEN_KEYS.has(part) || part === '') throw new InputError(`invalid key '${keyPath}': '${part}' is not allowed as a key`);
     }
@@ -179,7 +179,7 @@ export function mapping(path: string, value: unknown, allowed?: readonly string[
 }
 
 /** `set`: parameter overrides (nested or dotted) checked against the schema, flattened to dotted keys. */
-function resolveSet(value: unknown): Record<string, ParameterValue> {
+export function resolveSet(value: unknown): Record<string, ParameterValue> {
   if (value === undefined) return {};
   mapping('set', value);
   const out: Record<string, ParameterValue> = {};

@@ -7,9 +7,9 @@
  * filled in) is itself a valid calibration.
  */
 import { basename, extname } from 'node:path';
-import { InputError, describeValue, inputError } from '../../engine/errors.js';
-import { allowedText, flattenOverrides, getPath, int, num, type NumberSpec } from '../../engine/schema.js';
-import { checkFileValue, EXPERIMENT_SETTINGS, parameterSpec, SCENARIO_KEY, type ParameterValue } from '../experiment.js';
+import { InputError, inputError } from '../../engine/errors.js';
+import { allowedText, getPath, int, num, type NumberSpec } from '../../engine/schema.js';
+import { checkFileValue, EXPERIMENT_SETTINGS, mapping, parameterSpec, resolveSet, type ParameterValue } from '../experiment.js';
 import { readStructuredFile, resolveParameters } from '../parameters.js';
 import { sha256 } from '../outputs.js';
 import { DEFAULT_KERNEL_SCALE, DEFAULT_QUANTILE, type AbcSettings } from './abc-smc.js';
@@ -53,7 +53,6 @@ export interface CalibrationPlan {
 
 const TOP_KEYS = ['$schema', 'name', 'description', 'scenario', 'targets', 'set', 'ticks', 'parameters', 'method', 'replicates', 'seed'];
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
 export const CALIBRATION_SETTINGS = {
   particles: int(1000, 'Particles per generation', { min: 2, max: 1_000_000, unit: 'particles' }),
@@ -111,33 +110,6 @@ export function baseOverrides(calibration: Pick<Calibration, 'set' | 'ticks'>): 
 
 function setting(key: string, spec: NumberSpec, value: unknown): number {
   return value === undefined ? spec.default : (checkFileValue(key, spec, value) as number);
-}
-
-function mapping(path: string, value: unknown, allowed?: readonly string[]): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(path, value, 'a mapping (key: value)');
-  const out: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(value)) {
-    const keyPath = path === '(calibration)' ? key : `${path}.${key}`;
-    if (FORBIDDEN_KEYS.has(key) || key === '') throw new InputError(`invalid key '${keyPath}': '${key}' is not allowed as a key`);
-    if (allowed && !allowed.includes(key)) {
-      throw new InputError(`unknown key '${keyPath}' (value ${describeValue((value as Record<string, unknown>)[key])}); allowed here: ${allowed.join(', ')}`);
-    }
-    out[key] = (value as Record<string, unknown>)[key];
-  }
-  return out;
-}
-
-function resolveSet(value: unknown): Record<string, ParameterValue> {
-  if (value === undefined) return {};
-  mapping('set', value);
-  const out: Record<string, ParameterValue> = {};
-  for (const [path, v] of flattenOverrides(value)) {
-    const key = `set.${path}`;
-    if (path === 'time.ticks') throw new InputError(`invalid key '${key}': give the horizon as the top-level 'ticks'`);
-    if (path === SCENARIO_KEY) throw new InputError(`invalid key '${key}': give the base scenario as the top-level 'scenario'`);
-    out[path] = checkFileValue(key, parameterSpec(key, path, v), v);
-  }
-  return out;
 }
 
 function resolveMethod(value: unknown): Calibration['method'] {
