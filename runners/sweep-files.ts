@@ -10,7 +10,7 @@ import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_VERSION } from '../agents/model.js';
 import type { ParameterValue } from './experiment.js';
-import { jsonText, toolInfo, writeFileAtomic, type Citation } from './outputs.js';
+import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from './outputs.js';
 import { formatNumber } from './simulate.js';
 import { seedRule, type SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
@@ -22,7 +22,7 @@ import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
 import { designManifest } from './sensitivity/design.js';
 
 
-export interface SweepManifest {
+export interface SweepManifest extends ToolInfo {
   kind: 'sweep';
   /** Present in a shard's directory only: 'i/N', and the runs of the shard. */
   shard?: string;
@@ -40,13 +40,7 @@ export interface SweepManifest {
   seeds: string;
   /** With a baseline (whole sweeps only): what effects.csv compares and how its intervals were made. */
   effects?: EffectsManifest;
-  tool: string;
-  version: string;
   modelVersion: string;
-  gitCommit: string | null;
-  node: string;
-  /** How to cite defsim (runners/outputs.ts `citation`). */
-  citation: Citation;
   files: Record<string, string>;
 }
 

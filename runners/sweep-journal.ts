@@ -247,7 +247,8 @@ function forEachLine(path: string, line: (text: string, offset: number, length: 
   }
 }
 
-function parseLine(text: string): unknown {
+/** One journal line as JSON, or undefined when it is not (a line cut short by a crash). */
+export function parseLine(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

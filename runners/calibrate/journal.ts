@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { writeAll } from '../sweep-journal.js';
+import { parseLine, writeAll } from '../sweep-journal.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
 const FORMAT = 1;
@@ -111,7 +111,7 @@ export function scanCalibrationJournal(path: string): CalibrationJournalScan {
   const bytes = readFileSync(path);
   let start = 0;
   for (let nl = bytes.indexOf(10, start); nl !== -1; nl = bytes.indexOf(10, start)) {
-    const value = parse(bytes.toString('utf8', start, nl));
+    const value = parseLine(bytes.toString('utf8', start, nl));
     if (start === 0 && isHeader(value)) scan.header = value;
     else if (isFit(value)) {
       const key = fitKey(value.g, value.i);
@@ -131,14 +131,6 @@ export function checkCalibrationHeader(dir: string, header: CalibrationJournalHe
   }
   if (header.modelVersion !== expected.modelVersion) {
     throw new InputError(`'${dir}' holds a calibration made with model version ${header.modelVersion}; this is ${expected.modelVersion} (allowed: resume with the same model version, or a new --out)`);
-  }
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { MODEL_VERSION } from '../../agents/model.js';
 import { PARAMETER_SCHEMA } from '../../agents/params.js';
 import { flattenSchema } from '../../engine/schema.js';
-import { jsonText, toolInfo, writeFileAtomic, type Citation } from '../outputs.js';
+import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../outputs.js';
 import { formatNumber } from '../simulate.js';
 import { CsvFile, csvCell } from '../sweep-files.js';
 import { generationBudget } from './abc-smc.js';
@@ -26,7 +26,7 @@ export const IDENTIFIED_SD_RATIO = 0.5;
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 const SPECS = flattenSchema(PARAMETER_SCHEMA);
 
-export interface CalibrationManifest {
+export interface CalibrationManifest extends ToolInfo {
   kind: 'calibration';
   calibration: Calibration;
   calibrationHash: string;
@@ -50,12 +50,7 @@ export interface CalibrationManifest {
   pointEstimate: string;
   predictiveScores: { fitted: PredictiveScore; holdout: PredictiveScore };
   units: Record<string, string>;
-  tool: string;
-  version: string;
   modelVersion: string;
-  gitCommit: string | null;
-  node: string;
-  citation: Citation;
   files: Record<string, string>;
 }
 
