@@ -7,6 +7,7 @@
 #   scripts/slurm-local.sh stop      # stop what `start` started (by pid file); safe to run twice
 #   scripts/slurm-local.sh status    # which daemons run (pid files), then sinfo (exit 1 if no controller)
 #   scripts/slurm-local.sh env       # print the env line for clients (export SLURM_CONF=...)
+#   scripts/slurm-local.sh packages  # print the Debian packages `install` ensures, one a line
 #
 # After `start`, point the Slurm client commands at this cluster with the line it prints:
 #   export SLURM_CONF=/tmp/defsim-slurm/slurm.conf
@@ -336,8 +337,9 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) print_env ;;
+  packages) for p in $PACKAGES; do echo "$p"; done ;;
   *)
-    echo "usage: $0 install|start|stop|status|env   (state in \$DEFSIM_SLURM_DIR, default /tmp/defsim-slurm)" >&2
+    echo "usage: $0 install|start|stop|status|env|packages   (state in \$DEFSIM_SLURM_DIR, default /tmp/defsim-slurm)" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,6 @@
 /**
  * effects.csv reads as it is in pandas and in R (Debian's python3-pandas and r-base-core, which
- * .ci/run installs): the same columns, numeric columns read as numbers, undefined values as
+ * `npm test` installs through scripts/setup.sh --for-tests): the same columns, numeric columns read as numbers, undefined values as
  * NaN / NA, booleans of varied parameters as booleans (pandas) or true/false text that
  * as.logical reads (R), and the same values as defsim's own reader.
  */
@@ -22,7 +22,7 @@ const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 function run(command: string, args: string[]): string {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000 });
-  if (r.error || r.status !== 0) throw new Error(`${command} failed (install python3-pandas and r-base-core, as .ci/run does): ${r.error?.message ?? r.stderr}`);
+  if (r.error || r.status !== 0) throw new Error(`${command} failed (install python3-pandas and r-base-core, as `npm test` does through scripts/setup.sh --for-tests): ${r.error?.message ?? r.stderr}`);
   return r.stdout;
 }
 

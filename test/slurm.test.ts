@@ -2,8 +2,8 @@
  * A real Slurm: scripts/slurm-local.sh starts a single-node Slurm (Debian's slurm-wlm and munge,
  * slurmctld and slurmd on localhost), the job `defsim slurm` wrote is submitted with sbatch as
  * a user would (submit.sh: the array job, then the merge job with --dependency=afterok), and the
- * merged result must equal a local sweep of the same experiment byte for byte. `.ci/run` installs
- * the packages; the test starts and stops the daemons itself.
+ * merged result must equal a local sweep of the same experiment byte for byte. `npm test` installs
+ * the packages (scripts/setup.sh --for-tests); the test starts and stops the daemons itself.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
