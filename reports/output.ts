@@ -9,6 +9,11 @@ import { PAGE_FILES } from './page.js';
 
 let sequence = 0;
 
+/** The crash tests' file-operation counter (runners/fault-injection.ts, DEFSIM_FAIL_AFTER_OPS), when armed; reached without importing runners/. */
+function fileOperation(): void {
+  (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('defsim.fileOperation')]?.();
+}
+
 /** Fails early (before any rendering) when the destination holds something that is not an earlier report. */
 export async function checkReplaceable(target: string): Promise<void> {
   const info = await stat(target).catch(() => null);
@@ -46,8 +51,10 @@ export async function writeAtomically(target: string, fill: (tempDir: string) =>
   await checkReplaceable(target);
   const temp = join(parent, `.${basename(target)}.partial-${process.pid}-${++sequence}`);
   await mkdir(temp);
+  fileOperation();
   try {
     await fill(temp);
+    fileOperation();
     await swapIntoPlace(temp, target);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
@@ -60,15 +67,19 @@ async function swapIntoPlace(temp: string, target: string): Promise<void> {
   const existing = await stat(target).catch(() => null);
   if (existing === null) {
     await rename(temp, target);
+    fileOperation();
     return;
   }
   const old = join(dirname(target), `.${basename(target)}.old-${process.pid}-${++sequence}`);
   await rename(target, old);
+  fileOperation();
   try {
     await rename(temp, target);
+    fileOperation();
   } catch (error) {
     await rename(old, target);
     throw error;
   }
   await rm(old, { recursive: true, force: true });
+  fileOperation();
 }

@@ -12,7 +12,7 @@ import { InputError } from '../engine/errors.js';
 import { asOutputError } from './output-error.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { mainCommand } from './main.js';
-import { reportCommand } from '../reports/command.js';
+import { lockedReportCommand } from './report-command.js';
 import { sweepCommand, validateCommand } from './sweep-command.js';
 import { mergeCommand } from './merge.js';
 import { k8sCommand, slurmCommand } from './cluster.js';
@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(mergeCommand)
       .command(slurmCommand)
       .command(k8sCommand)
-      .command(reportCommand)
+      .command(lockedReportCommand)
       .command(reproduceCommand)
       .command(analyzeCommand)
       .command(sampleCommand)

@@ -12,6 +12,7 @@ import { inputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
 import { loadExperiment, type Experiment } from './experiment.js';
 import { jsonText, PACKAGE_ROOT, packageVersion, prepareOutputDirectory } from './outputs.js';
+import { withDirectoryLock } from './lock.js';
 import { planSweep } from './sweep-design.js';
 
 const SHARDS_SPEC = int(1, 'Number of shards (array tasks)', { min: 1, max: 100000, unit: 'shards' });
@@ -278,11 +279,11 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
       .option('mem', { type: 'string', describe: 'Memory per task (Slurm --mem, e.g. 4G)' })
       .option('defsim', { type: 'string', describe: 'Command that runs defsim on the nodes (default: this installation, node …/dist/runners/cli.js)' })
       .option('force', { type: 'boolean', default: false }) as unknown as Argv<SlurmArgs>,
-  handler: (args) => {
-    const r = writeSlurmJob(args.experiment, {
+  handler: async (args) => {
+    const r = await withDirectoryLock(args.out, () => writeSlurmJob(args.experiment, {
       shards: args.shards, out: args.out, time: args.time, cpusPerTask: args['cpus-per-task'],
       partition: args.partition, account: args.account, mem: args.mem, defsim: args.defsim, force: args.force,
-    });
+    }));
     console.log(`${r.runs} runs in ${r.shards} shards; wrote ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')} in ${r.out}`);
     console.log(`submit on the login node: bash ${join(r.out, 'submit.sh')}`);
   },
@@ -305,11 +306,11 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
       .option('data-path', { type: 'string', default: '/data', describe: 'Where the volume is mounted' })
       .option('namespace', { type: 'string' })
       .option('force', { type: 'boolean', default: false }) as unknown as Argv<K8sArgs>,
-  handler: (args) => {
-    const r = writeK8sJob(args.experiment, {
+  handler: async (args) => {
+    const r = await withDirectoryLock(args.out, () => writeK8sJob(args.experiment, {
       shards: args.shards, out: args.out, image: args.image, parallelism: args.parallelism, cpus: args.cpus,
       memory: args.memory, pvc: args.pvc, dataPath: args['data-path'], namespace: args.namespace, force: args.force,
-    });
+    }));
     console.log(`${r.runs} runs in ${r.shards} shards; wrote ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')} in ${r.out}`);
     console.log(`submit: bash ${join(r.out, 'submit-k8s.sh')}`);
   },

@@ -11,12 +11,15 @@
  * Creation is atomic (the holder's text is written to a temporary file and hard-linked into
  * place, so nobody reads a half-written lock); taking over a stale lock happens under a second,
  * short-lived guard file, so two processes that find the same stale lock cannot both take it.
+ * Once the lock is taken, what a gone writer left in the directory (runners/leftovers.ts) is removed.
  */
 import { existsSync, linkSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError } from '../engine/errors.js';
 import { makeDirectory } from './output-error.js';
+import { fileOperation, lockTaken } from './fault-injection.js';
+import { removeLeftovers } from './leftovers.js';
 
 export const LOCK_FILE = 'defsim.lock';
 
@@ -76,6 +79,9 @@ export function lockDirectory(dir: string, options: LockOptions = {}): Directory
   }
   held.set(path, { text, createdDir });
   installHandlers();
+  fileOperation();
+  lockTaken();
+  removeLeftovers(dir); // what a writer that was killed left here (temporary files, partial reports)
   return { dir, path, release: () => release(path) };
 }
 
@@ -205,6 +211,7 @@ function release(path: string): void {
   if (!mine) return;
   held.delete(path);
   removeFile(path, mine.text);
+  fileOperation();
   if (mine.createdDir) removeIfEmpty(mine.createdDir);
   if (held.size === 0) removeHandlers();
 }

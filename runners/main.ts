@@ -7,9 +7,11 @@
  * `npm start` never leaves a half-written result looking complete.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../engine/errors.js';
+import { fileOperation } from './fault-injection.js';
+import { lockDirectory } from './lock.js';
 import { writingTo } from './output-error.js';
 import { readEffects } from './effects/files.js';
 import type { Policy } from './effects/ranking.js';
@@ -65,69 +67,85 @@ export const mainCommand: CommandModule<object, MainArgs> = {
     const experiment: Experiment = loadExperiment(args.experiment ?? MAIN_EXPERIMENT);
     const plan = planSweep(experiment);
     const { baseline, policies } = policiesOf(plan);
-    const final = join(args.out, experiment.name);
-    if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
-      throw new InputError(`invalid value for '--out': ${JSON.stringify(final)} holds something other than an earlier 'npm start' result (allowed: a new directory, or one written by 'npm start'; nothing was changed)`);
-    }
-    const staging = join(args.out, `.${experiment.name}.partial-${process.pid}`);
-    rmSync(staging, { recursive: true, force: true });
-    const workers = args.workers === undefined ? defaultWorkers() : checkWorkers(args.workers);
-    const progress = runsProgress(experiment.name, args.quiet);
-    // Per point, per metric, the value of each replicate (index = replicate), for the pairwise comparisons.
-    const samples = new Map(plan.points.map((p) => [p.id, new Map<string, number[]>()]));
-    let outcome: SweepOutcome;
-    // On a full disk: one message (runners/output-error.ts); the staging directory is removed and an earlier result is untouched.
-    const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
+    // One `npm start` at a time into --out (runners/lock.ts): the result is built beside it and swapped in.
+    const lock = lockDirectory(args.out);
     try {
-      outcome = await writingTo(args.out, again, async () => {
-        const runs = sweep(experiment, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
-        let next;
-        while (!(next = await runs.next()).done) {
-          const point = samples.get(next.value.pointId)!;
-          for (const [metric, value] of Object.entries(next.value.metrics)) {
-            if (!point.has(metric)) point.set(metric, new Array<number>(experiment.replicates).fill(NaN));
-            point.get(metric)![next.value.replicate] = value;
-          }
-        }
-        progress.stop();
-        const { renderReport } = await import('../reports/index.js');
-        await renderReport(staging, {});
-        swapIntoPlace(staging, final);
-        return next.value;
-      });
-    } catch (error) {
-      progress.stop();
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
-    if (!args.quiet) {
-      const { rows, effects } = readEffects(final);
-      const t = await loadTQuantile975();
-      const scale = experiment.set['population.scale'];
-      console.log(`${experiment.name}: ${outcome.runs} runs (${outcome.points} scenarios × ${experiment.replicates} replicates, ${workers} workers${scale === undefined ? '' : `, population.scale ${scale}`}), ${outcome.failed} failed; ` +
-        `what each policy adds over ${baseline.label} by month ${experiment.ticks}, mean [95% interval]:`);
-      for (const line of mainSummary({ policies, baseline, rows, samples, pairing: effects.pairing, t, replicates: experiment.replicates, ticks: experiment.ticks })) console.log(line);
-      const where = relative(process.cwd(), final) || '.';
-      console.log('');
-      console.log(`report: ${join(where, 'report', 'report.html')} (findings first, then charts; report.md beside it)`);
-      console.log(`data:   ${where}/effects.csv, runs.csv, points.csv, series.csv, manifest.json`);
+      await mainJob(args, experiment, plan, baseline, policies);
+    } finally {
+      lock.release();
     }
   },
 };
+
+async function mainJob(args: MainArgs, experiment: Experiment, plan: SweepPlan, baseline: Policy, policies: Policy[]): Promise<void> {
+  const final = join(args.out, experiment.name);
+  if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
+    throw new InputError(`invalid value for '--out': ${JSON.stringify(final)} holds something other than an earlier 'npm start' result (allowed: a new directory, or one written by 'npm start'; nothing was changed)`);
+  }
+  const staging = join(args.out, `.${experiment.name}.partial-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  const workers = args.workers === undefined ? defaultWorkers() : checkWorkers(args.workers);
+  const progress = runsProgress(experiment.name, args.quiet);
+  // Per point, per metric, the value of each replicate (index = replicate), for the pairwise comparisons.
+  const samples = new Map(plan.points.map((p) => [p.id, new Map<string, number[]>()]));
+  let outcome: SweepOutcome;
+  // On a full disk: one message (runners/output-error.ts); the staging directory is removed and an earlier result is untouched.
+  const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
+  try {
+    outcome = await writingTo(args.out, again, async () => {
+      const runs = sweep(experiment, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+      let next;
+      while (!(next = await runs.next()).done) {
+        const point = samples.get(next.value.pointId)!;
+        for (const [metric, value] of Object.entries(next.value.metrics)) {
+          if (!point.has(metric)) point.set(metric, new Array<number>(experiment.replicates).fill(NaN));
+          point.get(metric)![next.value.replicate] = value;
+        }
+      }
+      progress.stop();
+      const { renderReport } = await import('../reports/index.js');
+      await renderReport(staging, {});
+      swapIntoPlace(staging, final);
+      return next.value;
+    });
+  } catch (error) {
+    progress.stop();
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  if (!args.quiet) {
+    const { rows, effects } = readEffects(final);
+    const t = await loadTQuantile975();
+    const scale = experiment.set['population.scale'];
+    console.log(`${experiment.name}: ${outcome.runs} runs (${outcome.points} scenarios × ${experiment.replicates} replicates, ${workers} workers${scale === undefined ? '' : `, population.scale ${scale}`}), ${outcome.failed} failed; ` +
+      `what each policy adds over ${baseline.label} by month ${experiment.ticks}, mean [95% interval]:`);
+    for (const line of mainSummary({ policies, baseline, rows, samples, pairing: effects.pairing, t, replicates: experiment.replicates, ticks: experiment.ticks })) console.log(line);
+    const where = relative(process.cwd(), final) || '.';
+    console.log('');
+    console.log(`report: ${join(where, 'report', 'report.html')} (findings first, then charts; report.md beside it)`);
+    console.log(`data:   ${where}/effects.csv, runs.csv, points.csv, series.csv, manifest.json`);
+  }
+}
 
 /**
  * Put the complete staging directory in place of `final`: the earlier result is moved aside
  * first and only removed once the new one is in place (put back if the rename fails).
  */
 function swapIntoPlace(staging: string, final: string): void {
-  if (!existsSync(final)) return renameSync(staging, final);
-  const old = `${final}.old-${process.pid}`;
+  if (!existsSync(final)) {
+    renameSync(staging, final);
+    return fileOperation();
+  }
+  const old = join(dirname(final), `.${basename(final)}.old-${process.pid}`); // a name runners/leftovers.ts knows
   renameSync(final, old);
+  fileOperation();
   try {
     renameSync(staging, final);
+    fileOperation();
   } catch (error) {
     renameSync(old, final);
     throw error;
   }
   rmSync(old, { recursive: true, force: true });
+  fileOperation();
 }

@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileOperation } from './fault-injection.js';
 
 /** Errors that mean "this place cannot be written", and how each reads in a sentence. */
 const DISK_ERRORS: Readonly<Record<string, string>> = {
@@ -86,6 +87,7 @@ export function asOutputError(error: unknown, dir?: string, resume: string | nul
 export function makeDirectory(dir: string): void {
   try {
     mkdirSync(dir);
+    fileOperation();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;

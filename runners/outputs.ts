@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../engine/errors.js';
 import { makeDirectory } from './output-error.js';
+import { bytesToWrite, fileOperation } from './fault-injection.js';
 import { LOCK_FILE } from './lock.js';
 
 export const PACKAGE_ROOT = (() => {
@@ -58,8 +59,11 @@ export function prepareOutputDirectory(dir: string, force: boolean, key = '--out
 export function writeFileAtomic(path: string, content: string | Uint8Array): string {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, content);
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    writeFileSync(tmp, bytes.subarray(0, bytesToWrite(bytes.length)));
+    fileOperation();
     renameSync(tmp, path);
+    fileOperation();
   } catch (error) {
     rmSync(tmp, { force: true }); // a full disk leaves no half-written temporary file behind
     throw error;

@@ -14,6 +14,7 @@ import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from './outputs.js
 import { formatNumber } from './simulate.js';
 import { seedRule, type SweepPlan } from './sweep-design.js';
 import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
+import { fileOperation } from './fault-injection.js';
 import { loadStatistics, loadTQuantile975, type PointStatistics } from './sweep-stats.js';
 import { effectsHeader, effectsManifest, type EffectsManifest } from './effects/csv.js';
 import type { Pairing } from './effects/estimate.js';
@@ -181,6 +182,7 @@ export class CsvFile {
   constructor(private readonly path: string, header: string[]) {
     this.tmp = `${path}.tmp-${process.pid}`;
     this.fd = openSync(this.tmp, 'w');
+    fileOperation();
     this.row(header);
   }
 
@@ -207,6 +209,7 @@ export class CsvFile {
     this.flush();
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
+    fileOperation();
     return this.hash.digest('hex');
   }
 

@@ -9,6 +9,7 @@ import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync, wr
 import { join } from 'node:path';
 import { InputError } from '../engine/errors.js';
 import type { ParameterValue } from './experiment.js';
+import { bytesToWrite, fileOperation } from './fault-injection.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 const JOURNAL_FORMAT = 1;
@@ -65,7 +66,10 @@ export class JournalWriter {
   /** Continue a journal: cut off an unfinished last line, then append. */
   static reopen(path: string, validLength: number): JournalWriter {
     const fd = openSync(path, 'r+');
-    if (fstatSync(fd).size !== validLength) ftruncateSync(fd, validLength);
+    if (fstatSync(fd).size !== validLength) {
+      ftruncateSync(fd, validLength);
+      fileOperation();
+    }
     closeSync(fd);
     return new JournalWriter(openSync(path, 'a'));
   }
@@ -87,8 +91,9 @@ let scratch = Buffer.alloc(1 << 20);
 export function writeAll(fd: number, text: string): void {
   const need = Buffer.byteLength(text, 'utf8');
   if (need > scratch.length) scratch = Buffer.alloc(Math.max(need, 2 * scratch.length));
-  const length = scratch.write(text, 0, 'utf8');
+  const length = bytesToWrite(scratch.write(text, 0, 'utf8'));
   for (let done = 0; done < length; ) done += writeSync(fd, scratch, done, length - done);
+  fileOperation();
 }
 
 /** What a journal holds: its header, the finished runs, and where its complete lines end. */

@@ -10,6 +10,7 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { parseLine, writeAll } from '../sweep-journal.js';
+import { fileOperation } from '../fault-injection.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
 const FORMAT = 1;
@@ -72,7 +73,10 @@ export class CalibrationJournal {
   /** Continue a journal: cut off an unfinished last line, then append. */
   static reopen(path: string, validLength: number): CalibrationJournal {
     const fd = openSync(path, 'r+');
-    if (fstatSync(fd).size !== validLength) ftruncateSync(fd, validLength);
+    if (fstatSync(fd).size !== validLength) {
+      ftruncateSync(fd, validLength);
+      fileOperation();
+    }
     closeSync(fd);
     return new CalibrationJournal(openSync(path, 'a'));
   }

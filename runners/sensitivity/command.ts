@@ -332,6 +332,19 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
   handler: (args) => {
     const method = methodOf(args.method);
     const problem = readProblemFile(args.problem);
+    const out = args.out ?? 'X.csv';
+    // One writer per directory (runners/lock.ts): the one X.csv and its manifest go into.
+    const lock = lockDirectory(dirname(out), { key: '--out' });
+    try {
+      writeSample(args, method, problem, out);
+    } finally {
+      lock.release();
+    }
+  },
+};
+
+function writeSample(args: SampleArgs, method: Method, problem: Problem, out: string): void {
+  {
     const samples = setting('samples', '--samples', args.samples);
     const seed = setting('seed', '--seed', args.seed);
     const levels = setting('levels', '--levels', args.levels);
@@ -339,7 +352,6 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const design = method === 'sobol'
       ? sampleSobol(problem, samples, { seed, secondOrder: args['second-order'] })
       : sampleMorris(problem, samples, { seed, levels, candidates });
-    const out = args.out ?? 'X.csv';
     const inputs = problem.names.length;
     const columns = problem.names.map((_, j) => Float64Array.from({ length: design.rows }, (_, i) => design.values[i * inputs + j]));
     const sha = writeFileAtomic(out, numberTableCsv(problem.names, columns));
@@ -354,5 +366,5 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       files: { [basename(out)]: sha },
     }));
     if (!args.quiet) console.log(`wrote ${out} (${design.rows} rows × ${inputs} inputs) and ${manifestPath}`);
-  },
-};
+  }
+}
