@@ -67,6 +67,7 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
     baselines: plan.baselines!, metrics, pairing: pairingOf(plan.experiment), t: await loadTQuantile975(),
     readPoint: (pointId) => pointSamples(index, pointId, replicates, metrics), write: (cells) => effectsCsv.row(cells), quote: csvCell,
   }) : null;
+  const files: Record<string, string> = {};
   try {
     for (const point of plan.points) {
       const pointValues = plan.varied.map((key) => valueCell(point.values[key]));
@@ -84,13 +85,15 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
       if (runsHere > 0) metrics.forEach((m, i) => pointsCsv.row([String(point.id), ...pointValues, csvCell(m), ...statisticsCells(describe(samples[i]))]));
       effects?.point(point.id, pointValues, new Map(metrics.map((m, i) => [m, samples[i]])));
     }
+    files['runs.csv'] = runsCsv.finish();
+    files['points.csv'] = pointsCsv.finish();
+    if (seriesCsv) files['series.csv'] = seriesCsv.finish();
+    if (effectsCsv) files['effects.csv'] = effectsCsv.finish();
   } catch (error) {
+    // A full disk while finishing a file (its last chunk) must not leave the temporary files behind either.
     for (const file of [runsCsv, pointsCsv, seriesCsv, effectsCsv]) file?.abandon();
     throw error;
   }
-  const files: Record<string, string> = { 'runs.csv': runsCsv.finish(), 'points.csv': pointsCsv.finish() };
-  if (seriesCsv) files['series.csv'] = seriesCsv.finish();
-  if (effectsCsv) files['effects.csv'] = effectsCsv.finish();
   const manifest = sweepManifest(plan, metrics, recordsSeries ? seriesColumns : undefined, index.failed, files, shard);
   writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
   return manifest;
@@ -178,6 +181,7 @@ export class CsvFile {
   private readonly hash: Hash = createHash('sha256');
   private chunks: string[] = [];
   private size = 0;
+  private open = true;
 
   constructor(private readonly path: string, header: string[]) {
     this.tmp = `${path}.tmp-${process.pid}`;
@@ -207,19 +211,25 @@ export class CsvFile {
   /** Close and rename into place; returns the sha256 of the content. */
   finish(): string {
     this.flush();
+    this.open = false;
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
     fileOperation();
     return this.hash.digest('hex');
   }
 
-  /** Close and remove the temporary file (after an error). */
+  /** Close and remove the temporary file (after an error); nothing once it is renamed into place. */
   abandon(): void {
     try {
-      closeSync(this.fd);
+      if (this.open) closeSync(this.fd);
+    } catch {
+      /* closed already */
+    }
+    this.open = false;
+    try {
       unlinkSync(this.tmp);
     } catch {
-      /* already gone */
+      /* already gone, or renamed into place */
     }
   }
 }
