@@ -15,7 +15,7 @@ import { writingTo } from './output-error.js';
 import { prepareOutputDirectory } from './outputs.js';
 import { planSweep } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
-import { journalPath, JournalIndex, scanJournal } from './sweep-journal.js';
+import { journalPath, JournalIndex, scanJournal, sweepIdentity, type JournalIdentity } from './sweep-journal.js';
 import { shardRunCount, type Shard } from './shard.js';
 
 interface ShardDirectory {
@@ -45,6 +45,15 @@ function readShard(dir: string): ShardDirectory | string {
   return { dir, manifest, shard: { index, count } };
 }
 
+/** The run identities of a shard's sweep (its journal records are checked against them), from its manifest. */
+function shardIdentity(s: ShardDirectory): JournalIdentity {
+  try {
+    return sweepIdentity(planSweep(loadExperiment(s.manifest.experiment)));
+  } catch {
+    return () => null; // an experiment this defsim cannot plan: no record counts, and the merge is refused below
+  }
+}
+
 /** Check the shards belong together and are all there; returns the problems (empty when fine). */
 export function shardProblems(shards: ShardDirectory[]): string[] {
   const problems: string[] = [];
@@ -68,10 +77,11 @@ export function shardProblems(shards: ShardDirectory[]): string[] {
   if (missing.length > 0) problems.push(`missing ${missing.length} of ${count} shards: ${compactList(missing)}`);
   for (const s of shards) {
     const expected = shardRunCount(s.shard, s.manifest.runs);
-    const scan = scanJournal(journalPath(s.dir), s.manifest.runs);
+    const scan = scanJournal(journalPath(s.dir), s.manifest.runs, shardIdentity(s));
     let have = 0;
     for (let id = s.shard.index; id < s.manifest.runs; id += s.shard.count) have += scan.done[id];
-    if (have !== expected) problems.push(`${s.dir}: incomplete (${have} of its ${expected} runs in journal.ndjson)`);
+    const checks = scan.rejected > 0 ? `; ${scan.rejected} record${scan.rejected === 1 ? '' : 's'} failed its check and must be run again: resume the shard` : '';
+    if (have !== expected) problems.push(`${s.dir}: incomplete (${have} of its ${expected} runs in journal.ndjson${checks})`);
   }
   return problems;
 }
@@ -108,7 +118,7 @@ export async function mergeShards(dirs: string[], out: string, force = false): P
   return withDirectoryLock(out, async () => {
     prepareOutputDirectory(out, force);
     const ordered = [...shards].sort((a, b) => a.shard.index - b.shard.index);
-    const index = new JournalIndex(ordered.map((s) => journalPath(s.dir)), plan.runs);
+    const index = new JournalIndex(ordered.map((s) => journalPath(s.dir)), plan.runs, sweepIdentity(plan));
     try {
       return await assembleSweep(out, plan, index);
     } finally {

@@ -67,6 +67,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       process.removeListener('SIGINT', onInterrupt);
       process.removeListener('SIGTERM', onInterrupt);
     }
+    if (outcome.rerun > 0) {
+      process.stderr.write(`defsim: ${outcome.rerun} journaled run${outcome.rerun === 1 ? '' : 's'} failed ${outcome.rerun === 1 ? 'its' : 'their'} check (changed or damaged in ${out}/journal.ndjson, or of another run) and ${outcome.rerun === 1 ? 'was' : 'were'} run again\n`);
+    }
     if (!args.quiet) {
       const files = [...Object.keys(outcome.manifest?.files ?? {}), 'manifest.json'].join(', ');
       const what = shard ? `shard ${shardLabel(shard)}: ${outcome.runs} of ${outcome.points * experiment.replicates} runs` : `${outcome.runs} runs`;

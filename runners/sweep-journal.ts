@@ -3,6 +3,9 @@
  * then one JSON line per finished run, written as soon as the run comes back, in completion
  * order. A line is only trusted once its newline is on disk, so `kill -9` at any moment loses at
  * most the runs in flight; `--resume` cuts an unfinished last line off and runs what is missing.
+ * Each record carries a check of its text and of the run it is the result of (journal-record.ts):
+ * a record that fails it — changed, damaged, or of another run — counts as missing and is run
+ * again. Journals of format 1 (no checks) are still read, their records trusted as before.
  * The final files are assembled from the journal in run_id order (sweep-files.ts).
  */
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
@@ -10,9 +13,27 @@ import { join } from 'node:path';
 import { InputError } from '../engine/errors.js';
 import type { ParameterValue } from './experiment.js';
 import { bytesToWrite, fileOperation } from './fault-injection.js';
+import { checkSeal, parametersHash, sealedLine } from './journal-record.js';
+import { runIdentity, type SweepPlan } from './sweep-design.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
-const JOURNAL_FORMAT = 1;
+/** 2: every record sealed with its check (journal-record.ts); 1: no checks (still read). */
+const JOURNAL_FORMAT = 2;
+
+/** The identity of run `runId` as the plan defines it (journal-record.ts), or null when there is no such run. */
+export type JournalIdentity = (runId: number) => string | null;
+
+/** Run identities of a sweep plan: experiment hash, run id, seed and a hash of the point's parameters. */
+export function sweepIdentity(plan: Pick<SweepPlan, 'experiment' | 'hash' | 'points' | 'runs'>): JournalIdentity {
+  const pointHashes = new Map<number, string>();
+  return (runId) => {
+    if (!Number.isSafeInteger(runId) || runId < 0 || runId >= plan.runs) return null;
+    const { pointId, seed } = runIdentity(plan, runId);
+    let hash = pointHashes.get(pointId);
+    if (hash === undefined) pointHashes.set(pointId, (hash = parametersHash(plan.points[pointId].values)));
+    return `sweep ${plan.hash} run ${runId} seed ${seed} parameters ${hash}`;
+  };
+}
 
 export interface JournalHeader {
   journal: 'defsim-sweep';
@@ -54,29 +75,29 @@ export function journalHeader(experiment: { name: string }, hash: string, modelV
 
 /** An open journal, appended to one whole line per write. */
 export class JournalWriter {
-  private constructor(private fd: number) {}
+  private constructor(private fd: number, private readonly identity: JournalIdentity) {}
 
   /** Start a new journal (the file must not exist). */
-  static create(path: string, header: JournalHeader): JournalWriter {
+  static create(path: string, header: JournalHeader, identity: JournalIdentity): JournalWriter {
     const fd = openSync(path, 'wx');
     writeAll(fd, JSON.stringify(header) + '\n');
-    return new JournalWriter(fd);
+    return new JournalWriter(fd, identity);
   }
 
   /** Continue a journal: cut off an unfinished last line, then append. */
-  static reopen(path: string, validLength: number): JournalWriter {
+  static reopen(path: string, validLength: number, identity: JournalIdentity): JournalWriter {
     const fd = openSync(path, 'r+');
     if (fstatSync(fd).size !== validLength) {
       ftruncateSync(fd, validLength);
       fileOperation();
     }
     closeSync(fd);
-    return new JournalWriter(openSync(path, 'a'));
+    return new JournalWriter(openSync(path, 'a'), identity);
   }
 
-  /** Append finished runs, one line each, in one write. */
+  /** Append finished runs, one sealed line each, in one write. */
   append(records: readonly JournalRecord[]): void {
-    if (records.length > 0) writeAll(this.fd, records.map((record) => JSON.stringify(record) + '\n').join(''));
+    if (records.length > 0) writeAll(this.fd, records.map((record) => sealedLine(record, this.identity(record.runId)!) + '\n').join(''));
   }
 
   close(): void {
@@ -103,6 +124,8 @@ export interface JournalScan {
   done: Uint8Array;
   finished: number;
   failed: number;
+  /** Runs whose only records failed their check (changed, damaged, or of another run): to run again. */
+  rejected: number;
   /** Bytes up to the end of the last complete line. */
   validLength: number;
 }
@@ -111,10 +134,13 @@ export type RecordVisitor = (record: JournalRecord, offset: number, length: numb
 
 /**
  * Read a journal line by line. Lines that do not parse (a torn write) are skipped, as are runs
- * outside 0 … runs−1 and repeats of a run already seen; `visit` sees each run once.
+ * outside 0 … runs−1, repeats of a run already seen, and records that fail their check against
+ * the run `identity` names (counted in `rejected` unless a later record of the run is whole);
+ * `visit` sees each run once.
  */
-export function scanJournal(path: string, runs: number, visit?: RecordVisitor): JournalScan {
-  const scan: JournalScan = { header: null, done: new Uint8Array(runs), finished: 0, failed: 0, validLength: 0 };
+export function scanJournal(path: string, runs: number, identity: JournalIdentity, visit?: RecordVisitor): JournalScan {
+  const scan: JournalScan = { header: null, done: new Uint8Array(runs), finished: 0, failed: 0, rejected: 0, validLength: 0 };
+  const rejected = new Set<number>();
   let first = true;
   scan.validLength = forEachLine(path, (text, offset, length) => {
     const value = parseLine(text);
@@ -122,13 +148,24 @@ export function scanJournal(path: string, runs: number, visit?: RecordVisitor): 
       first = false;
       if (isHeader(value)) return void (scan.header = value);
     }
-    if (!isRecord(value) || value.runId >= runs || scan.done[value.runId]) return;
+    const runId = (value as { runId?: unknown } | null)?.runId;
+    if (typeof runId !== 'number' || !Number.isSafeInteger(runId) || runId < 0 || runId >= runs || scan.done[runId]) return;
+    if (!isRecord(value)) return void rejected.add(runId); // a record of this run, but not of the shape defsim writes
+    if (!isWhole(text, identity(value.runId), scan.header?.format ?? JOURNAL_FORMAT)) return void rejected.add(value.runId);
     scan.done[value.runId] = 1;
     scan.finished++;
     if (value.status === 'failed') scan.failed++;
     visit?.(value, offset, length);
   });
+  for (const runId of rejected) if (!scan.done[runId]) scan.rejected++;
   return scan;
+}
+
+/** A record is whole when its check holds for the run it claims (format 1: it has none, and is trusted as before). */
+function isWhole(text: string, identity: string | null, format: number): boolean {
+  if (identity === null) return false;
+  const seal = checkSeal(text, identity);
+  return seal === 'valid' || (seal === 'unsealed' && format < 2);
 }
 
 /** Refuse a journal written for another experiment or model version. */
@@ -157,12 +194,12 @@ export class JournalIndex {
   failed = 0;
   finished = 0;
 
-  constructor(readonly files: readonly string[], readonly runs: number) {
+  constructor(readonly files: readonly string[], readonly runs: number, identity: JournalIdentity) {
     this.present = new Uint8Array(runs);
     this.fileOf = new Uint16Array(runs);
     this.offset = new Float64Array(runs);
     this.length = new Float64Array(runs);
-    files.forEach((file, f) => scanJournal(file, runs, (record, offset, length) => this.add(f, record, offset, length)));
+    files.forEach((file, f) => scanJournal(file, runs, identity, (record, offset, length) => this.add(f, record, offset, length)));
   }
 
   private add(file: number, record: JournalRecord, offset: number, length: number): void {
@@ -268,5 +305,6 @@ function isHeader(value: unknown): value is JournalHeader {
 function isRecord(value: unknown): value is JournalRecord {
   const r = value as JournalRecord;
   return typeof value === 'object' && value !== null && Number.isSafeInteger(r.runId) && r.runId >= 0 &&
-    (r.status === 'ok' || r.status === 'failed') && typeof r.metrics === 'object' && r.metrics !== null;
+    (r.status === 'ok' || r.status === 'failed') && typeof r.metrics === 'object' && r.metrics !== null && !Array.isArray(r.metrics) &&
+    Object.values(r.metrics).every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)));
 }

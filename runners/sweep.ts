@@ -18,7 +18,7 @@ import { gitCommit, prepareOutputDirectory } from './outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
 import { assembleSweep, type SweepManifest } from './sweep-files.js';
 import {
-  checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord, type RunRecordBase,
+  checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, sweepIdentity, type JournalRecord, type RunRecordBase,
 } from './sweep-journal.js';
 import { defaultWorkers, executeRuns, workerFile } from './sweep-pool.js';
 import { shardLabel, shardRunCount, type Shard } from './shard.js';
@@ -67,6 +67,8 @@ export interface SweepOutcome {
   varied: string[];
   /** Runs finished in this call (a resume skips the journaled ones). */
   ranNow: number;
+  /** Of those, runs whose journal record failed its check (changed, damaged, or of another run) and were run again. */
+  rerun: number;
   /** Failed runs in the whole sweep (journaled ones included). */
   failed: number;
   out: string | null;
@@ -123,7 +125,7 @@ export async function* sweep(
     session?.lock.release();
   }
   return {
-    experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
+    experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow, rerun: session?.rejected ?? 0,
     failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
   };
 }
@@ -139,7 +141,7 @@ export async function runSweep(experiment: string | ExperimentObject | Experimen
 
 /** Assemble the final files of a sweep whose journal is complete. */
 async function finishSweep(out: string, plan: SweepPlan, shard?: Shard): Promise<SweepManifest> {
-  const index = new JournalIndex([journalPath(out)], plan.runs);
+  const index = new JournalIndex([journalPath(out)], plan.runs, sweepIdentity(plan));
   try {
     return await assembleSweep(out, plan, index, shard);
   } finally {
@@ -154,6 +156,8 @@ interface SweepSession {
   done: Uint8Array;
   finished: number;
   failed: number;
+  /** Runs whose journal records failed their check: run again now. */
+  rejected: number;
 }
 
 /**
@@ -174,17 +178,18 @@ function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard
 function openJournal(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): Omit<SweepSession, 'lock'> {
   const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs, shard ? shardLabel(shard) : undefined);
   const path = journalPath(out);
+  const identity = sweepIdentity(plan);
   if (existsSync(path)) {
     if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a sweep (add --resume to finish it)');
-    const scan = scanJournal(path, plan.runs);
+    const scan = scanJournal(path, plan.runs, identity);
     checkJournalHeader(out, scan.header, header);
-    return { journal: JournalWriter.reopen(path, scan.validLength), done: scan.done, finished: scan.finished, failed: scan.failed };
+    return { journal: JournalWriter.reopen(path, scan.validLength, identity), done: scan.done, finished: scan.finished, failed: scan.failed, rejected: scan.rejected };
   }
   if (resume && readdirSync(out).some((entry) => entry !== LOCK_FILE)) {
     throw inputError('--out', out, 'a directory holding a sweep journal (journal.ndjson) to resume, or a new or empty one');
   }
   prepareOutputDirectory(out, false);
-  return { journal: JournalWriter.create(path, header), done: new Uint8Array(plan.runs), finished: 0, failed: 0 };
+  return { journal: JournalWriter.create(path, header, identity), done: new Uint8Array(plan.runs), finished: 0, failed: 0, rejected: 0 };
 }
 
 /** The run ids still to do (of this shard), in run_id order. */

@@ -19,7 +19,8 @@ import { readEffects } from '../runners/effects/files.js';
 import { loadExperiment } from '../runners/experiment.js';
 import { planSweep } from '../runners/sweep-design.js';
 import { assembleSweep } from '../runners/sweep-files.js';
-import { JournalIndex, journalHeader, type JournalRecord } from '../runners/sweep-journal.js';
+import { JournalIndex, journalHeader, sweepIdentity, type JournalRecord } from '../runners/sweep-journal.js';
+import { sealedLine } from '../runners/journal-record.js';
 import { studentTQuantile } from '../runners/sweep-stats.js';
 
 const t = (df: number) => studentTQuantile(math, 0.975, df);
@@ -242,9 +243,9 @@ describe('effects.csv of a synthetic sweep', () => {
         runId, pointId: p, replicate: r, seed: 1, parameters: plan.points[p].values, status: failed ? 'failed' : 'ok', error: failed ? 'Error: x' : null,
         metrics: failed ? {} : { defected_army: army[p][r], spend_usd: spend[p][r] }, series: null,
       };
-      appendFileSync(path, JSON.stringify(record) + '\n');
+      appendFileSync(path, sealedLine(record, sweepIdentity(plan)(runId)!) + '\n');
     }
-    const index = new JournalIndex([path], plan.runs);
+    const index = new JournalIndex([path], plan.runs, sweepIdentity(plan));
     const manifest = await assembleSweep(dir, plan, index);
     index.close();
     expect(manifest.effects).toMatchObject({ baseline: { 'sanctions.offRamp': false }, pairing: 'paired' });

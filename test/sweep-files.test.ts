@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../runners/experiment.js';
 import { planSweep } from '../runners/sweep-design.js';
 import { assembleSweep, csvCell } from '../runners/sweep-files.js';
-import { JournalIndex, journalHeader, scanJournal, type JournalRecord } from '../runners/sweep-journal.js';
+import { JournalIndex, journalHeader, scanJournal, sweepIdentity, type JournalRecord } from '../runners/sweep-journal.js';
+import { sealedLine } from '../runners/journal-record.js';
 import { describe as describeValues, studentTQuantile } from '../runners/sweep-stats.js';
 import { MODEL_VERSION } from '../agents/model.js';
 
@@ -66,7 +67,7 @@ describe('assembling a sweep from its journal', () => {
   function writeJournal(dir: string, records: JournalRecord[], tail = ''): string {
     const path = join(dir, 'journal.ndjson');
     writeFileSync(path, JSON.stringify(journalHeader(experiment, plan.hash, MODEL_VERSION, plan.runs)) + '\n');
-    for (const r of records) appendFileSync(path, JSON.stringify(r) + '\n');
+    for (const r of records) appendFileSync(path, sealedLine(r, sweepIdentity(plan)(r.runId)!) + '\n');
     appendFileSync(path, tail);
     return path;
   }
@@ -82,7 +83,7 @@ describe('assembling a sweep from its journal', () => {
     const journals = [writeJournal(dirs[0], records), writeJournal(dirs[1], [...shuffled, records[2]], '{"runId": 3, "status": "ok", "metr')];
     const manifests = [];
     for (const [i, dir] of dirs.entries()) {
-      const index = new JournalIndex([journals[i]], plan.runs);
+      const index = new JournalIndex([journals[i]], plan.runs, sweepIdentity(plan));
       manifests.push(await assembleSweep(dir, plan, index));
       index.close();
     }
@@ -117,7 +118,7 @@ describe('assembling a sweep from its journal', () => {
   it('scans a journal with a torn last line: complete lines count, the torn bytes are cut on resume', () => {
     const dir = mkdtempSync(join(tmp, 'journal-'));
     const path = writeJournal(dir, records.slice(0, 4), '{"runId": 4, "sta');
-    const scan = scanJournal(path, plan.runs);
+    const scan = scanJournal(path, plan.runs, sweepIdentity(plan));
     expect(scan.header?.experimentHash).toBe(plan.hash);
     expect(scan.finished).toBe(4);
     expect(Array.from(scan.done)).toEqual([1, 1, 1, 1, 0, 0]);

@@ -22,8 +22,8 @@ import { abcSmc, type AbcProgress, type AbcResult, type Candidate, type Evaluate
 import { baseOverrides, loadCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
 import { distanceOf } from './distance.js';
 import {
-  CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, emptyJournalScan, encodeNumbers, fitKey,
-  scanCalibrationJournal, type CalibrationJournalScan, type FitRecord, type PredictiveRecord,
+  CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, emptyJournalScan, encodeNumbers, fitIdentity, fitKey,
+  journaled, predictiveIdentity, scanCalibrationJournal, type CalibrationJournalScan, type FitRecord, type PredictiveRecord,
 } from './journal.js';
 import { describeMeasure, measureColumns } from './measures.js';
 import { writeCalibrationFiles, type CalibrationManifest } from './outputs.js';
@@ -101,6 +101,8 @@ export interface CalibrationOutcome {
   failed: number;
   /** Simulations run in this call (a resume replays journaled ones). */
   ranNow: number;
+  /** Candidates and predictive points whose journal records failed their check (changed, damaged, or of another run) and were simulated again. */
+  rerun: number;
 }
 
 /** Run a calibration (a YAML/JSON path or an object) to the end. */
@@ -119,7 +121,7 @@ export async function calibrate(source: string | Record<string, unknown> | Calib
     const failed = run.candidates.reduce((n, g) => n + g.filter((c) => c.status === 'failed').length, 0) + run.predictive.filter((p) => p.status === 'failed').length;
     return {
       calibration: plan.calibration, run, out: options.out ?? null, manifest,
-      simulations: fitSimulations + run.predictive.length * plan.calibration.replicates, failed, ranNow: counters.ranNow,
+      simulations: fitSimulations + run.predictive.length * plan.calibration.replicates, failed, ranNow: counters.ranNow, rerun: session?.scan.rejected ?? 0,
     };
   } finally {
     session?.journal.close();
@@ -191,9 +193,10 @@ async function runCalibration(
     const records = new Array<CandidateRecord>(batch.length);
     const serials = batch.map(() => serial++);
     const pending: number[] = [];
+    const identity = (candidate: Candidate) => fitIdentity(plan.hash, calibration.seed, candidate.generation, candidate.index, candidate.values);
     batch.forEach((candidate, k) => {
-      const journaled = session?.scan.fit.get(fitKey(candidate.generation, candidate.index));
-      if (journaled) records[k] = candidateRecord(plan, candidate, journaled);
+      const found = session && journaled(session.scan, session.scan.fit.get(fitKey(candidate.generation, candidate.index)), identity(candidate));
+      if (found) records[k] = candidateRecord(plan, candidate, found);
       else pending.push(k);
     });
     let doneNow = 0, acceptedNow = 0;
@@ -211,7 +214,7 @@ async function runCalibration(
       };
       const pendingOf = new Map(pending.map((k, p) => [serials[k], p]));
       for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base, seriesEvery: 0, measures: fitMeasures })) {
-        const finished: FitRecord[] = [];
+        const finished: { record: FitRecord; identity: string }[] = [];
         for (const outcome of outcomes) {
           counters.ranNow++;
           const p = pendingOf.get(Math.floor(outcome.runId / replicates))!;
@@ -221,7 +224,7 @@ async function runCalibration(
           if (++entry.done < replicates) continue;
           const k = pending[p];
           const record = fitRecord(batch[k], entry.values, entry.error);
-          finished.push(record);
+          finished.push({ record, identity: identity(batch[k]) });
           records[k] = candidateRecord(plan, batch[k], record);
           doneNow++;
           if (records[k].distance <= (live?.tolerance ?? Infinity)) acceptedNow++;
@@ -324,9 +327,10 @@ async function runPredictive(
   }));
   const records = new Array<PredictiveRecord | undefined>(points.length);
   const pending: number[] = [];
+  const identity = (point: number) => predictiveIdentity(plan.hash, calibration.seed, point, points[point].values);
   points.forEach((point) => {
-    const journaled = session?.scan.predictive.get(point.point);
-    if (journaled) records[point.point] = journaled;
+    const found = session && journaled(session.scan, session.scan.predictive.get(point.point), identity(point.point));
+    if (found) records[point.point] = found;
     else pending.push(point.point);
   });
   let done = points.length - pending.length;
@@ -343,7 +347,7 @@ async function runPredictive(
     };
     const measures = plan.targetsFile.targets.map((t) => t.measure);
     for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base: [...baseOverrides(calibration)], seriesEvery: 1, measures })) {
-      const finished: PredictiveRecord[] = [];
+      const finished: { record: PredictiveRecord; identity: string }[] = [];
       for (const outcome of outcomes) {
         counters.ranNow++;
         const point = Math.floor(outcome.runId / replicates);
@@ -352,7 +356,7 @@ async function runPredictive(
         if (++entry.done < replicates) continue;
         const record = predictiveRecord(point, entry.outcomes as RunOutcome[], columns);
         records[point] = record;
-        finished.push(record);
+        finished.push({ record, identity: identity(point) });
         done++;
         if (record.status === 'failed') failed++;
       }

@@ -52,6 +52,9 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       progress.stop();
       process.removeListener('SIGINT', onInterrupt);
     }
+    if (outcome.rerun > 0) {
+      process.stderr.write(`defsim: ${outcome.rerun} journaled simulation${outcome.rerun === 1 ? '' : 's'} failed ${outcome.rerun === 1 ? 'its' : 'their'} check (changed or damaged in ${out}/journal.ndjson, or of another candidate) and ${outcome.rerun === 1 ? 'was' : 'were'} simulated again\n`);
+    }
     if (!args.quiet) console.log(summaryLine(outcome, out));
     if (args.report) await renderAfter(out, args.quiet);
     if (outcome.failed > 0) {

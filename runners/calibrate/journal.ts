@@ -4,16 +4,22 @@
  * over its replicates) and per finished posterior-predictive point, written as they come back. A
  * line counts once its newline is on disk, so `kill -9` loses only work in flight; `--resume` cuts
  * a torn last line off and replays the journal through the same deterministic ABC-SMC, which asks
- * for the same candidates and gets their journaled values instead of running them again.
+ * for the same candidates and gets their journaled values instead of running them again. Each
+ * record carries a check of its text and of the candidate or point it is the result of (its
+ * generation and index, seed and parameter values: runners/journal-record.ts), verified when the
+ * replay asks for it; one that fails is simulated again, and counted. Journals of format 1 (no
+ * checks) are still read, their records trusted as before.
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { parseLine, writeAll } from '../sweep-journal.js';
 import { fileOperation } from '../fault-injection.js';
+import { checkSeal, parametersHash, sealedLine } from '../journal-record.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
-const FORMAT = 1;
+/** 2: every record sealed with its check; 1: no checks (still read). */
+const FORMAT = 2;
 
 export interface CalibrationJournalHeader {
   journal: 'defsim-calibration';
@@ -81,8 +87,9 @@ export class CalibrationJournal {
     return new CalibrationJournal(openSync(path, 'a'));
   }
 
-  append(records: readonly (FitRecord | PredictiveRecord)[]): void {
-    if (records.length > 0) writeAll(this.fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
+  /** Append finished records, each sealed with the identity of what it is the result of (fitIdentity, predictiveIdentity). */
+  append(records: readonly { record: FitRecord | PredictiveRecord; identity: string }[]): void {
+    if (records.length > 0) writeAll(this.fd, records.map(({ record, identity }) => sealedLine(record, identity) + '\n').join(''));
   }
 
   close(): void {
@@ -90,13 +97,43 @@ export class CalibrationJournal {
   }
 }
 
+/** A journaled record with the line it was read from (to check its seal when the replay asks for it); null when it is not of the shape defsim writes. */
+export interface JournaledLine<T> {
+  record: T | null;
+  line: string;
+}
+
 export interface CalibrationJournalScan {
   header: CalibrationJournalHeader | null;
-  /** Fit records by `${g}:${i}`, first seen wins. */
-  fit: Map<string, FitRecord>;
-  /** Predictive records by point. */
-  predictive: Map<number, PredictiveRecord>;
+  /** Fit records by `${g}:${i}`, in journal order (a record that fails its check may be followed by its re-run). */
+  fit: Map<string, JournaledLine<FitRecord>[]>;
+  /** Predictive records by point, in journal order. */
+  predictive: Map<number, JournaledLine<PredictiveRecord>[]>;
   validLength: number;
+  /** Candidates and points whose journaled records all failed their check, so far asked for: simulated again. */
+  rejected: number;
+}
+
+/** The identity a fit record is checked against: the calibration, candidate (g, i), its seed and parameter values. */
+export function fitIdentity(calibrationHash: string, seed: number, generation: number, index: number, values: readonly number[]): string {
+  return `calibration ${calibrationHash} fit ${generation}:${index} seed ${seed} parameters ${parametersHash(values)}`;
+}
+
+/** The identity a predictive record is checked against: the calibration, the point, its seed and parameter values. */
+export function predictiveIdentity(calibrationHash: string, seed: number, point: number, values: readonly number[]): string {
+  return `calibration ${calibrationHash} predictive ${point} seed ${seed} parameters ${parametersHash(values)}`;
+}
+
+/** The first whole record among `lines` for `identity`, or undefined (counted in scan.rejected when some were there but none whole). */
+export function journaled<T>(scan: CalibrationJournalScan, lines: readonly JournaledLine<T>[] | undefined, identity: string): T | undefined {
+  if (!lines) return undefined;
+  const legacy = (scan.header?.format ?? FORMAT) < 2;
+  for (const { record, line } of lines) {
+    const seal = checkSeal(line, identity);
+    if (record && (seal === 'valid' || (seal === 'unsealed' && legacy))) return record;
+  }
+  scan.rejected++;
+  return undefined;
 }
 
 export function fitKey(generation: number, index: number): string {
@@ -105,7 +142,7 @@ export function fitKey(generation: number, index: number): string {
 
 /** What a new calibration starts from: nothing journaled. */
 export function emptyJournalScan(): CalibrationJournalScan {
-  return { header: null, fit: new Map(), predictive: new Map(), validLength: 0 };
+  return { header: null, fit: new Map(), predictive: new Map(), validLength: 0, rejected: 0 };
 }
 
 /** Read a journal; lines that do not parse (a torn write) are skipped. */
@@ -115,12 +152,19 @@ export function scanCalibrationJournal(path: string): CalibrationJournalScan {
   const bytes = readFileSync(path);
   let start = 0;
   for (let nl = bytes.indexOf(10, start); nl !== -1; nl = bytes.indexOf(10, start)) {
-    const value = parseLine(bytes.toString('utf8', start, nl));
+    const line = bytes.toString('utf8', start, nl);
+    const value = parseLine(line);
+    const claims = (value ?? {}) as { g?: unknown; i?: unknown; p?: unknown };
     if (start === 0 && isHeader(value)) scan.header = value;
-    else if (isFit(value)) {
-      const key = fitKey(value.g, value.i);
-      if (!scan.fit.has(key)) scan.fit.set(key, value);
-    } else if (isPredictive(value) && !scan.predictive.has(value.p)) scan.predictive.set(value.p, value);
+    else if (Number.isSafeInteger(claims.g) && Number.isSafeInteger(claims.i)) {
+      const key = fitKey(claims.g as number, claims.i as number);
+      if (!scan.fit.has(key)) scan.fit.set(key, []);
+      scan.fit.get(key)!.push({ record: isFit(value) ? value : null, line });
+    } else if (Number.isSafeInteger(claims.p)) {
+      const p = claims.p as number;
+      if (!scan.predictive.has(p)) scan.predictive.set(p, []);
+      scan.predictive.get(p)!.push({ record: isPredictive(value) ? value : null, line });
+    }
     start = nl + 1;
   }
   scan.validLength = start;
@@ -142,12 +186,18 @@ function isHeader(value: unknown): value is CalibrationJournalHeader {
   return typeof value === 'object' && value !== null && (value as CalibrationJournalHeader).journal === 'defsim-calibration';
 }
 
+function isNumbers(values: unknown): boolean {
+  return Array.isArray(values) && values.every((x) => (typeof x === 'number' && Number.isFinite(x)) || x === 'NaN' || x === 'Infinity' || x === '-Infinity');
+}
+
 function isFit(value: unknown): value is FitRecord {
   const r = value as FitRecord;
-  return typeof value === 'object' && value !== null && Number.isSafeInteger(r.g) && Number.isSafeInteger(r.i) && (r.status === 'ok' || r.status === 'failed');
+  return typeof value === 'object' && value !== null && Number.isSafeInteger(r.g) && Number.isSafeInteger(r.i) && (r.status === 'ok' || r.status === 'failed') &&
+    (r.values === null || isNumbers(r.values));
 }
 
 function isPredictive(value: unknown): value is PredictiveRecord {
   const r = value as PredictiveRecord;
-  return typeof value === 'object' && value !== null && Number.isSafeInteger(r.p) && (r.status === 'ok' || r.status === 'failed');
+  return typeof value === 'object' && value !== null && Number.isSafeInteger(r.p) && (r.status === 'ok' || r.status === 'failed') &&
+    (r.values === null || isNumbers(r.values)) && (r.series === null || (Array.isArray(r.series) && r.series.every(isNumbers)));
 }
