@@ -5,7 +5,7 @@
  * reproduce` can compare them byte for byte. A new kind adds one line to RERUNS (see README.md).
  */
 import { InputError } from '../../engine/errors.js';
-import { flattenOverrides } from '../../engine/schema.js';
+import { flattenOverrides, getPath } from '../../engine/schema.js';
 import { loadExperiment } from '../experiment.js';
 import { resolveParameters, checkSeed } from '../parameters.js';
 import { runsProgress, tickProgress } from '../progress.js';
@@ -45,7 +45,11 @@ async function rerunRun({ dir, manifest, into, quiet }: RerunContext): Promise<v
   const parameters = field(dir, manifest, 'parameters', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'the resolved parameters (a mapping)');
   const seed = checkSeed(manifest.seed, 'seed');
   // The manifest holds every parameter; over the scenario, a parameter added since keeps the scenario's value.
-  const params = resolveParameters(scenario, flattenOverrides(parameters));
+  // Only the values that differ from the scenario's count as given (a default such as a tick past a short
+  // horizon was never given, so `run` accepted it): whatever `run` accepted, this accepts.
+  const scenarioParams = resolveParameters(scenario);
+  const given = new Map([...flattenOverrides(parameters)].filter(([path, value]) => JSON.stringify(getPath(scenarioParams, path)) !== JSON.stringify(value)));
+  const params = resolveParameters(scenario, given);
   const progress = tickProgress(`reproduce ${scenario}`, quiet);
   try {
     const result = simulate(params, seed, { onTick: progress.update });
