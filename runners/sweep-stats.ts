@@ -52,8 +52,19 @@ export function describe(math: MathJs, values: readonly number[]): PointStatisti
   const max = math.max(xs) as number;
   if (n === 1) return { n, mean, sd: NaN, ci95Low: NaN, ci95High: NaN, min, max };
   const sd = math.std(xs, 'unbiased') as unknown as number;
-  const half = studentTQuantile(math, 0.975, n - 1) * (sd / Math.sqrt(n));
-  return { n, mean, sd, ci95Low: mean - half, ci95High: mean + half, min, max };
+  const t = studentTQuantile(math, 0.975, n - 1);
+  const half = t * (sd / Math.sqrt(n));
+  if (Number.isFinite(mean - half) && Number.isFinite(mean + half)) return { n, mean, sd, ci95Low: mean - half, ci95High: mean + half, min, max };
+  // Values near ±1.8e308 overflow the sums: the same statistics on the values scaled by the largest
+  // magnitude, scaled back. (Only an interval bound truly beyond the largest double stays undefined.)
+  const scale = Math.max(Math.abs(min), Math.abs(max));
+  const scaled = xs.map((x) => x / scale);
+  const meanScaled = math.mean(scaled) as number;
+  const halfScaled = t * ((math.std(scaled, 'unbiased') as unknown as number) / Math.sqrt(n));
+  return {
+    n, mean: meanScaled * scale, sd: (math.std(scaled, 'unbiased') as unknown as number) * scale,
+    ci95Low: (meanScaled - halfScaled) * scale, ci95High: (meanScaled + halfScaled) * scale, min, max,
+  };
 }
 
 const quantiles = new Map<string, number>();

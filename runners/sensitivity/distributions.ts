@@ -90,7 +90,7 @@ export function normalQuantile(p: number): number {
 export function quantile(dist: Distribution, u: number): number {
   switch (dist.kind) {
     case 'unif':
-      return dist.low + u * (dist.high - dist.low);
+      return between(dist.low, dist.high, u);
     case 'logunif':
       return Math.exp(Math.log(dist.low) + u * (Math.log(dist.high) - Math.log(dist.low)));
     case 'norm':
@@ -126,10 +126,21 @@ function truncatedNormalQuantile(dist: { low: number; high: number; mean: number
 }
 
 function triangularQuantile(dist: { low: number; high: number; peak: number }, u: number): number {
-  const width = dist.high - dist.low;
   const c = dist.peak;
-  return u < c ? dist.low + width * Math.sqrt(u * c) : dist.high - width * Math.sqrt((1 - u) * (1 - c));
+  return u < c ? between(dist.low, dist.high, Math.sqrt(u * c)) : between(dist.high, dist.low, Math.sqrt((1 - u) * (1 - c)));
 }
+
+/**
+ * low + s·(high − low), as SALib computes it; when high − low overflows (bounds near ±1.8e308),
+ * the same point as low·(1 − s) + high·s, which stays finite.
+ */
+function between(low: number, high: number, s: number): number {
+  const width = high - low;
+  return Number.isFinite(width) ? low + s * width : low * (1 - s) + high * s;
+}
+
+/** The smallest u a design passes to a quantile: a Sobol' coordinate is (x + ½)·2^−32. */
+export const SMALLEST_U = 2 ** -33;
 
 /** The least and greatest values a distribution takes over u in [uMin, 1 − uMin]. */
 export function quantileRange(dist: Distribution, uMin: number): [number, number] {

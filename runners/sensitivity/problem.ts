@@ -6,7 +6,7 @@
  * `toSalibProblem` writes one back. Pure: no files, no model.
  */
 import { InputError, inputError } from '../../engine/errors.js';
-import { DISTRIBUTION_KINDS, salibBounds, type Distribution, type DistributionKind } from './distributions.js';
+import { DISTRIBUTION_KINDS, quantileRange, salibBounds, SMALLEST_U, type Distribution, type DistributionKind } from './distributions.js';
 
 export interface Problem {
   /** Input names, in column order. */
@@ -67,6 +67,16 @@ const BOUNDS_TEXT: Record<DistributionKind, string> = {
 
 /** One distribution from SALib's dist name and bounds entry; `where` names the entry in messages. */
 export function distributionFromSalib(kind: unknown, bounds: unknown, where: string): Distribution {
+  const dist = checkedDistribution(kind, bounds, where);
+  // Refuse what cannot be computed: a design value beyond ±1.8e308 would be written as an empty cell.
+  const [lowest, highest] = quantileRange(dist, SMALLEST_U);
+  if (!Number.isFinite(lowest) || !Number.isFinite(highest)) {
+    throw inputError(`${where}.bounds`, bounds, `for ${dist.kind}, bounds whose sampled values stay finite (this one reaches ${lowest} … ${highest} within u in [2^-33, 1 − 2^-33])`);
+  }
+  return dist;
+}
+
+function checkedDistribution(kind: unknown, bounds: unknown, where: string): Distribution {
   if (typeof kind !== 'string' || !(DISTRIBUTION_KINDS as readonly string[]).includes(kind)) {
     throw inputError(`${where}.dist`, kind, `one of ${DISTRIBUTION_KINDS.join(', ')}`);
   }
