@@ -47,7 +47,7 @@ async function earlierReportFiles(target: string): Promise<Set<string> | null> {
 /** Creates a fresh temporary folder beside target, lets fill write into it, then swaps it into place. */
 export async function writeAtomically(target: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
   const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
+  await makeParents(parent);
   await checkReplaceable(target);
   const temp = join(parent, `.${basename(target)}.partial-${process.pid}-${++sequence}`);
   await mkdir(temp);
@@ -59,6 +59,24 @@ export async function writeAtomically(target: string, fill: (tempDir: string) =>
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * `mkdir -p`, a level at a time: Node's recursive mkdir spins forever where the file system refuses
+ * a new directory with ENOENT (procfs: `--out /proc/x`), and reports EROFS/EACCES as ENOENT.
+ */
+async function makeParents(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir || (await stat(dirname(dir)).catch(() => null))?.isDirectory()) throw error;
+    await makeParents(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
   }
 }
 

@@ -20,6 +20,7 @@ import { InputError } from '../engine/errors.js';
 import { makeDirectory } from './output-error.js';
 import { fileOperation, lockTaken } from './fault-injection.js';
 import { removeLeftovers } from './leftovers.js';
+import { isPathError, unusablePathReason } from './out-path.js';
 
 export const LOCK_FILE = 'defsim.lock';
 
@@ -64,7 +65,11 @@ export function lockDirectory(dir: string, options: LockOptions = {}): Directory
   if (held.has(path)) throw refusal(dir, key, 'it is already being written by this process');
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`invalid value for '${key}': ${JSON.stringify(dir)} (allowed: a directory path; this is a file)`);
   const createdDir = existsSync(dir) ? null : resolve(dir);
-  makeDirectory(dir);
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    throw unusable(dir, key, error);
+  }
   const holder: LockHolder = {
     pid: process.pid, host: hostname(), command: options.command ?? commandLine(),
     started: new Date().toISOString(), // for people reading the lock; never written to a result
@@ -75,7 +80,7 @@ export function lockDirectory(dir: string, options: LockOptions = {}): Directory
     take(dir, key, path, text);
   } catch (error) {
     if (createdDir) removeIfEmpty(createdDir);
-    throw error;
+    throw unusable(dir, key, error);
   }
   held.set(path, { text, createdDir });
   installHandlers();
@@ -259,6 +264,12 @@ function removeHandlers(): void {
   installed = false;
   process.removeListener('exit', releaseAll);
   for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
+
+/** A path that cannot hold a directory (a file in the way, a dangling link, /proc) as one line naming the option; other errors as they are. */
+function unusable(dir: string, key: string, error: unknown): unknown {
+  if (!isPathError(error)) return error;
+  return new InputError(`invalid value for '${key}': ${JSON.stringify(dir)} (allowed: a directory path that can be created and written; ${unusablePathReason(dir, error)})`);
 }
 
 function refusal(dir: string, key: string, why: string): InputError {

@@ -6,11 +6,13 @@
  * each through a temporary name, the manifest last (an earlier analysis's manifest is removed
  * first, so a half-written analysis never looks complete).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
 import { loadExperiment, type Experiment, type ParameterValue } from '../experiment.js';
+import { fileOperation } from '../fault-injection.js';
 import { LOCK_FILE } from '../lock.js';
+import { makeDirectory } from '../output-error.js';
 import { jsonText, sha256, writeFileAtomic } from '../outputs.js';
 import { readStructuredFile } from '../parameters.js';
 import { formatNumber } from '../simulate.js';
@@ -226,11 +228,12 @@ export function numberTableCsv(header: readonly string[], columns: readonly Arra
  * of every file. An earlier analysis's manifest is removed before anything is written.
  */
 export function writeAnalysisFiles(dir: string, files: Record<string, string>, manifest: Record<string, unknown>, manifestName: string): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   rmSync(join(dir, manifestName), { force: true });
+  fileOperation();
   const hashes: Record<string, string> = {};
   for (const [name, content] of Object.entries(files)) {
-    if (name.includes('/')) mkdirSync(join(dir, name.slice(0, name.lastIndexOf('/'))), { recursive: true });
+    if (name.includes('/')) makeDirectory(join(dir, name.slice(0, name.lastIndexOf('/'))));
     hashes[name] = writeFileAtomic(join(dir, name), content);
   }
   writeFileAtomic(join(dir, manifestName), jsonText({ ...manifest, files: hashes }));
