@@ -23,11 +23,14 @@ import {
   checkAnalysisDirectory, convergenceCsv, loadSweepForAnalysis, numberTableCsv, readNumberTable, readProblemFile,
   seedNoiseCsv, sensitivityCsv, writeAnalysisFiles,
 } from './files.js';
-import { sampleMorris } from './morris-sample.js';
+import { morrisDesignChunks } from './morris-sample.js';
+import { quantile } from './distributions.js';
+import { CsvFile, csvCell } from '../sweep-files.js';
+import { formatNumber } from '../simulate.js';
 import { buildOutputs, type OutputSeries } from './outputs.js';
 import { factorsOf, toSalibProblem, type Problem } from './problem.js';
 import { DEFAULT_RESAMPLES } from './sobol-analysis.js';
-import { sampleSobol, scaleDesign } from './sobol-sample.js';
+import { scaleDesign, sobolDesignChunks } from './sobol-sample.js';
 import { seedNoise } from './seed-noise.js';
 
 /** The file an analysis of a sweep directory writes its manifest to (manifest.json is the sweep's). */
@@ -343,28 +346,44 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
   },
 };
 
+/**
+ * Write the design a chunk of rows at a time (a CSV written through a temporary name and renamed
+ * into place, hashed as it goes), then X.manifest.json: memory stays a chunk, whatever the rows.
+ */
 function writeSample(args: SampleArgs, method: Method, problem: Problem, out: string): void {
-  {
-    const samples = setting('samples', '--samples', args.samples);
-    const seed = setting('seed', '--seed', args.seed);
-    const levels = setting('levels', '--levels', args.levels);
-    const candidates = args.candidates === undefined ? undefined : setting('candidates', '--candidates', args.candidates);
-    const design = method === 'sobol'
-      ? sampleSobol(problem, samples, { seed, secondOrder: args['second-order'] })
-      : sampleMorris(problem, samples, { seed, levels, candidates });
-    const inputs = problem.names.length;
-    const columns = problem.names.map((_, j) => Float64Array.from({ length: design.rows }, (_, i) => design.values[i * inputs + j]));
-    const sha = writeFileAtomic(out, numberTableCsv(problem.names, columns));
-    const tool = toolInfo();
-    const manifestPath = join(dirname(out), `${basename(out, extname(out))}.manifest.json`);
-    writeFileAtomic(manifestPath, jsonText({
-      kind: 'sample', method, problem: toSalibProblem(problem), factors: factorsOf(problem).names, rows: design.rows, seed,
-      ...(method === 'sobol'
-        ? { baseSamples: samples, secondOrder: args['second-order'], rowOrder: `per base sample: A, AB_1..AB_k, ${args['second-order'] ? 'BA_1..BA_k, ' : ''}B (SALib)` }
-        : { trajectories: samples, levels, ...(candidates ? { candidates } : {}), rowOrder: 'k+1 rows per trajectory, one factor moving per row (SALib)' }),
-      ...tool,
-      files: { [basename(out)]: sha },
-    }));
-    if (!args.quiet) console.log(`wrote ${out} (${design.rows} rows × ${inputs} inputs) and ${manifestPath}`);
+  const samples = setting('samples', '--samples', args.samples);
+  const seed = setting('seed', '--seed', args.seed);
+  const levels = setting('levels', '--levels', args.levels);
+  const candidates = args.candidates === undefined ? undefined : setting('candidates', '--candidates', args.candidates);
+  const chunks = method === 'sobol'
+    ? sobolDesignChunks(problem, samples, { seed, secondOrder: args['second-order'] })
+    : morrisDesignChunks(problem, samples, { seed, levels, candidates });
+  const inputs = problem.names.length;
+  const file = new CsvFile(out, problem.names.map(csvCell));
+  let rows = 0;
+  try {
+    for (const unit of chunks) {
+      const cells = new Array<string>(inputs);
+      for (let row = 0; row < unit.length / inputs; row++) {
+        for (let j = 0; j < inputs; j++) cells[j] = formatNumber(quantile(problem.dists[j], unit[row * inputs + j]));
+        file.line(cells.join(','));
+      }
+      rows += unit.length / inputs;
+    }
+  } catch (error) {
+    file.abandon();
+    throw error;
   }
+  const sha = file.finish();
+  const tool = toolInfo();
+  const manifestPath = join(dirname(out), `${basename(out, extname(out))}.manifest.json`);
+  writeFileAtomic(manifestPath, jsonText({
+    kind: 'sample', method, problem: toSalibProblem(problem), factors: factorsOf(problem).names, rows, seed,
+    ...(method === 'sobol'
+      ? { baseSamples: samples, secondOrder: args['second-order'], rowOrder: `per base sample: A, AB_1..AB_k, ${args['second-order'] ? 'BA_1..BA_k, ' : ''}B (SALib)` }
+      : { trajectories: samples, levels, ...(candidates ? { candidates } : {}), rowOrder: 'k+1 rows per trajectory, one factor moving per row (SALib)' }),
+    ...tool,
+    files: { [basename(out)]: sha },
+  }));
+  if (!args.quiet) console.log(`wrote ${out} (${rows} rows × ${inputs} inputs) and ${manifestPath}`);
 }

@@ -13,6 +13,9 @@ import { loadExperiment, type Experiment, type ParameterValue } from '../experim
 import { fileOperation } from '../fault-injection.js';
 import { LOCK_FILE } from '../lock.js';
 import { makeDirectory } from '../output-error.js';
+import { createHash } from 'node:crypto';
+import { sha256File } from '../reproduce/manifest.js';
+import { forEachCsvRecord, readNumberColumns } from '../csv-columns.js';
 import { jsonText, sha256, writeFileAtomic } from '../outputs.js';
 import { readStructuredFile } from '../parameters.js';
 import { formatNumber } from '../simulate.js';
@@ -23,71 +26,19 @@ import type { RunValues } from './outputs.js';
 import { parseSalibProblem, type Problem } from './problem.js';
 import type { Design } from './sobol-sample.js';
 
-/** Split CSV text into records (RFC 4180 quoting); `file` names it in errors. */
-export function parseCsv(text: string, file: string): string[][] {
-  const records: string[][] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const endField = () => {
-    fields.push(field);
-    field = '';
-  };
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') endField();
-    else if (ch === '\n' || ch === '\r') {
-      endField();
-      records.push(fields);
-      fields = [];
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-    } else field += ch;
-    i++;
-  }
-  if (quoted) throw new InputError(`malformed CSV in '${file}': a quoted field is not closed`);
-  if (field !== '' || fields.length > 0) {
-    endField();
-    records.push(fields);
-  }
-  return records.filter((r) => !(r.length === 1 && r[0] === ''));
-}
-
-/** A numeric CSV with a header: the column names and the columns as Float64Arrays (an empty cell is NaN). */
+/**
+ * A numeric CSV with a header: the column names and the columns as Float64Arrays (an empty cell is
+ * NaN), read a chunk at a time with no object per row (runners/csv-columns.ts). Duplicate column
+ * names are refused: an output named twice cannot be told apart in the results.
+ */
 export function readNumberTable(path: string, what: string): { header: string[]; columns: Float64Array[]; rows: number } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${what} '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const records = parseCsv(text, path);
-  if (records.length < 2) throw new InputError(`'${path}' has no data rows (allowed: a header line of names, then one row per design point)`);
-  const header = records[0].map((h) => h.trim());
-  const columns = header.map(() => new Float64Array(records.length - 1));
-  for (let r = 1; r < records.length; r++) {
-    if (records[r].length !== header.length) throw new InputError(`'${path}' line ${r + 1}: ${records[r].length} fields, the header has ${header.length}`);
-    records[r].forEach((cell, c) => {
-      const text = cell.trim();
-      const value = text === '' ? NaN : Number(text);
-      if (text !== '' && !Number.isFinite(value)) throw new InputError(`'${path}' line ${r + 1}, column '${header[c]}': ${JSON.stringify(cell)} is not a number`);
-      columns[c][r - 1] = value;
-    });
-  }
-  return { header, columns, rows: records.length - 1 };
+  const table = readNumberColumns(path, what);
+  const seen = new Set<string>();
+  table.header.forEach((name, c) => {
+    if (seen.has(name)) throw new InputError(`'${path}' header, column ${c + 1}: ${JSON.stringify(name)} names an earlier column too (allowed: each column named once)`);
+    seen.add(name);
+  });
+  return table;
 }
 
 /** SALib's problem definition from a JSON or YAML file. */
@@ -142,46 +93,54 @@ export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
   const replicates = experiment.replicates;
   const metricNames = (manifest.metrics as string[] | undefined) ?? [];
   const runsPath = join(dir, 'runs.csv');
-  let text: string;
-  try {
-    text = readFileSync(runsPath, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read '${runsPath}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const expectedSha = (manifest.files as Record<string, string> | undefined)?.['runs.csv'];
-  if (expectedSha && sha256(text) !== expectedSha) throw new InputError(`'${runsPath}' does not match the sha256 in its manifest (changed after the sweep?)`);
-  const records = parseCsv(text, runsPath);
-  const header = records[0];
   const varied = Object.keys(points[0]);
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new InputError(`'${runsPath}' has no column '${name}'`);
-    return i;
-  };
-  const [runAt, pointAt, statusAt] = ['run_id', 'point_id', 'status'].map(col);
-  const variedAt = varied.map(col);
-  const metricAt = metricNames.map(col);
   const total = points.length * replicates;
-  if (records.length - 1 !== total) throw new InputError(`'${runsPath}' has ${records.length - 1} runs; the design makes ${total}`);
   const metrics = new Map(metricNames.map((m) => [m, new Float64Array(total).fill(NaN)] as const));
+  const columns = metricNames.map((m) => metrics.get(m)!);
   let failed = 0;
-  for (let r = 1; r < records.length; r++) {
-    const row = records[r];
-    const runId = Number(row[runAt]);
-    const pointId = Number(row[pointAt]);
-    if (runId !== r - 1 || pointId !== Math.floor(runId / replicates)) throw new InputError(`'${runsPath}' line ${r + 1}: run ${row[runAt]} of point ${row[pointAt]} is out of order`);
-    // The runs must be of this design: their parameters equal the regenerated points' values.
-    varied.forEach((key, v) => {
-      if (row[variedAt[v]] !== String(points[pointId][key])) {
-        throw new InputError(`'${runsPath}' line ${r + 1}: ${key} = ${row[variedAt[v]]}, but the design regenerated from the manifest has ${String(points[pointId][key])} (made by another version of defsim's design code?)`);
+  let runs = 0;
+  let at: { run: number; point: number; status: number; varied: number[]; metrics: number[] } | null = null;
+  // Read a record at a time into the metric columns (no object per row is kept), hashing as it goes.
+  const expectedSha = (manifest.files as Record<string, string> | undefined)?.['runs.csv'];
+  const changed = new InputError(`'${runsPath}' does not match the sha256 in its manifest (changed after the sweep?)`);
+  const hash = createHash('sha256');
+  try {
+    forEachCsvRecord(runsPath, (row, r) => {
+      if (r === 0) {
+        const col = (name: string) => {
+          const i = row.indexOf(name);
+          if (i < 0) throw new InputError(`'${runsPath}' has no column '${name}'`);
+          return i;
+        };
+        at = { run: col('run_id'), point: col('point_id'), status: col('status'), varied: varied.map(col), metrics: metricNames.map(col) };
+        return;
       }
-    });
-    if (row[statusAt] !== 'ok') failed++;
-    metricNames.forEach((m, k) => {
-      const cell = row[metricAt[k]];
-      metrics.get(m)![runId] = cell === '' ? NaN : Number(cell);
-    });
+      const { run, point, status, varied: variedAt, metrics: metricAt } = at!;
+      runs++;
+      if (runs > total) throw new InputError(`'${runsPath}' has more runs than the ${total} the design makes`);
+      const runId = Number(row[run]);
+      const pointId = Number(row[point]);
+      if (runId !== r - 1 || pointId !== Math.floor(runId / replicates)) throw new InputError(`'${runsPath}' line ${r + 1}: run ${row[run]} of point ${row[point]} is out of order`);
+      // The runs must be of this design: their parameters equal the regenerated points' values.
+      for (let v = 0; v < varied.length; v++) {
+        const key = varied[v];
+        if (row[variedAt[v]] !== String(points[pointId][key])) {
+          throw new InputError(`'${runsPath}' line ${r + 1}: ${key} = ${row[variedAt[v]]}, but the design regenerated from the manifest has ${String(points[pointId][key])} (made by another version of defsim's design code?)`);
+        }
+      }
+      if (row[status] !== 'ok') failed++;
+      for (let k = 0; k < columns.length; k++) {
+        const cell = row[metricAt[k]];
+        columns[k][runId] = cell === '' ? NaN : Number(cell);
+      }
+    }, { onBytes: (bytes) => hash.update(bytes) });
+  } catch (error) {
+    // A file changed after the sweep is reported as that, whatever its rows look like.
+    if (expectedSha && error instanceof InputError && existsSync(runsPath) && sha256File(runsPath) !== expectedSha) throw changed;
+    throw error;
   }
+  if (expectedSha && hash.digest('hex') !== expectedSha) throw changed;
+  if (runs !== total) throw new InputError(`'${runsPath}' has ${runs} runs; the design makes ${total}`);
   const baseline = (experiment as Experiment & { baseline?: Record<string, ParameterValue> }).baseline;
   return {
     dir, manifest, manifestSha256: sha256(manifestText), experiment, design, unit,

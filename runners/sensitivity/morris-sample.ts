@@ -32,6 +32,17 @@ export function checkLevels(levels: number): void {
 }
 
 export function sampleMorris(problem: Problem, trajectories: number, options: MorrisSampleOptions): Design {
+  const [unit] = morrisDesignChunks(problem, trajectories, options, trajectories); // one chunk: every trajectory
+  const inputs = problem.names.length;
+  return { rows: unit.length / inputs, inputs, unit, values: scaleDesign(problem, unit) };
+}
+
+/**
+ * The same design's unit rows, `perChunk` trajectories ((k+1) rows each) at a time: `defsim sample`
+ * writes a large design this way without holding it. With `candidates`, the candidates are drawn
+ * and chosen first (at most 10,000 of them), then given out in chunks.
+ */
+export function* morrisDesignChunks(problem: Problem, trajectories: number, options: MorrisSampleOptions, perChunk = 4096): Generator<Float64Array> {
   const levels = options.levels ?? 4;
   checkLevels(levels);
   if (!Number.isInteger(trajectories) || trajectories < 2) throw new InputError(`invalid number of trajectories: ${trajectories} (allowed: an integer >= 2)`);
@@ -49,13 +60,22 @@ export function sampleMorris(problem: Problem, trajectories: number, options: Mo
   const k = factors.names.length;
   const perTrajectory = (k + 1) * inputs;
   const stream = new RandomStream(options.seed, 'morris:trajectories');
-  const drawn = candidates ?? trajectories;
-  const pool = new Float64Array(drawn * perTrajectory);
-  for (let t = 0; t < drawn; t++) drawTrajectory(stream, factors, inputs, levels, pool.subarray(t * perTrajectory, (t + 1) * perTrajectory));
-  const chosen = candidates === undefined ? null : mostSpread(pool, drawn, k + 1, inputs, trajectories);
-  const unit = chosen ? new Float64Array(trajectories * perTrajectory) : pool;
-  chosen?.forEach((c, t) => unit.set(pool.subarray(c * perTrajectory, (c + 1) * perTrajectory), t * perTrajectory));
-  return { rows: trajectories * (k + 1), inputs, unit, values: scaleDesign(problem, unit) };
+  if (candidates === undefined) {
+    // Trajectories are drawn one after another from the stream: a chunk at a time gives the same rows.
+    for (let first = 0; first < trajectories; first += perChunk) {
+      const count = Math.min(perChunk, trajectories - first);
+      const unit = new Float64Array(count * perTrajectory);
+      for (let t = 0; t < count; t++) drawTrajectory(stream, factors, inputs, levels, unit.subarray(t * perTrajectory, (t + 1) * perTrajectory));
+      yield unit;
+    }
+    return;
+  }
+  const pool = new Float64Array(candidates * perTrajectory);
+  for (let t = 0; t < candidates; t++) drawTrajectory(stream, factors, inputs, levels, pool.subarray(t * perTrajectory, (t + 1) * perTrajectory));
+  const chosen = mostSpread(pool, candidates, k + 1, inputs, trajectories);
+  const unit = new Float64Array(trajectories * perTrajectory);
+  chosen.forEach((c, t) => unit.set(pool.subarray(c * perTrajectory, (c + 1) * perTrajectory), t * perTrajectory));
+  for (let first = 0; first < trajectories; first += perChunk) yield unit.subarray(first * perTrajectory, Math.min(trajectories, first + perChunk) * perTrajectory);
 }
 
 /** One trajectory into `out` ((k+1) rows × inputs). */

@@ -9,7 +9,7 @@ import { InputError } from '../../engine/errors.js';
 import { quantile } from './distributions.js';
 import { MAX_SOBOL_DIMENSIONS } from './joe-kuo.js';
 import { factorsOf, type Problem } from './problem.js';
-import { sobolPoints } from './sobol-sequence.js';
+import { SobolSequence } from './sobol-sequence.js';
 
 export interface SobolSampleOptions {
   /** Rows for second-order indices too (default true, as SALib). */
@@ -38,28 +38,49 @@ export function saltelliRows(baseSamples: number, factors: number, secondOrder: 
 }
 
 export function sampleSobol(problem: Problem, baseSamples: number, options: SobolSampleOptions): Design {
+  const secondOrder = options.secondOrder ?? true;
+  const inputs = problem.names.length;
+  const rows = saltelliRows(baseSamples, factorsOf(problem).names.length, secondOrder);
+  const unit = new Float64Array(rows * inputs);
+  let at = 0;
+  for (const chunk of sobolDesignChunks(problem, baseSamples, options, baseSamples)) {
+    unit.set(chunk, at);
+    at += chunk.length;
+  }
+  return { rows, inputs, unit, values: scaleDesign(problem, unit) };
+}
+
+/**
+ * The same design's unit-cube rows, `perChunk` base samples (N·(2k+2) or N·(k+2) rows) at a time:
+ * `defsim sample` writes millions of rows this way without holding the design.
+ */
+export function* sobolDesignChunks(problem: Problem, baseSamples: number, options: SobolSampleOptions, perChunk = 4096): Generator<Float64Array> {
   if (!isPowerOfTwo(baseSamples) || baseSamples < 2) throw new InputError(`invalid number of base samples: ${baseSamples} (allowed: a power of 2, at least 2, e.g. 256, 512, 1024)`);
   const secondOrder = options.secondOrder ?? true;
   const inputs = problem.names.length;
   if (2 * inputs > MAX_SOBOL_DIMENSIONS) throw new InputError(`a Sobol design here has at most ${Math.floor(MAX_SOBOL_DIMENSIONS / 2)} inputs (got ${inputs})`);
   const factors = factorsOf(problem);
   const k = factors.names.length;
-  const base = sobolPoints(baseSamples, 2 * inputs, { seed: options.seed });
-  const rows = saltelliRows(baseSamples, k, secondOrder);
-  const unit = new Float64Array(rows * inputs);
-  let row = 0;
-  const put = (i: number, fromB: (input: number) => boolean) => {
-    const offset = i * 2 * inputs;
-    for (let j = 0; j < inputs; j++) unit[row * inputs + j] = base[offset + j + (fromB(j) ? inputs : 0)];
-    row++;
-  };
-  for (let i = 0; i < baseSamples; i++) {
-    put(i, () => false); // A
-    for (let f = 0; f < k; f++) put(i, (j) => factors.ofInput[j] === f); // AB_f
-    if (secondOrder) for (let f = 0; f < k; f++) put(i, (j) => factors.ofInput[j] !== f); // BA_f
-    put(i, () => true); // B
+  const sequence = new SobolSequence(2 * inputs, { seed: options.seed });
+  const rowsPerSample = saltelliRows(1, k, secondOrder);
+  for (let first = 0; first < baseSamples; first += perChunk) {
+    const count = Math.min(perChunk, baseSamples - first);
+    const base = sequence.next(count);
+    const unit = new Float64Array(count * rowsPerSample * inputs);
+    let row = 0;
+    const put = (i: number, fromB: (input: number) => boolean) => {
+      const offset = i * 2 * inputs;
+      for (let j = 0; j < inputs; j++) unit[row * inputs + j] = base[offset + j + (fromB(j) ? inputs : 0)];
+      row++;
+    };
+    for (let i = 0; i < count; i++) {
+      put(i, () => false); // A
+      for (let f = 0; f < k; f++) put(i, (j) => factors.ofInput[j] === f); // AB_f
+      if (secondOrder) for (let f = 0; f < k; f++) put(i, (j) => factors.ofInput[j] !== f); // BA_f
+      put(i, () => true); // B
+    }
+    yield unit;
   }
-  return { rows, inputs, unit, values: scaleDesign(problem, unit) };
 }
 
 /** Each column of a unit design through its input's quantile function. */

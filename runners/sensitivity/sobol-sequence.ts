@@ -59,32 +59,51 @@ function applyMatrix(rows: Uint32Array, x: number): number {
  * the point's finest cell, so never exactly 0 or 1 (unbounded quantile functions stay finite).
  */
 export function sobolPoints(n: number, dimensions: number, options: SobolOptions = {}): Float64Array {
-  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_SOBOL_DIMENSIONS) {
-    throw new RangeError(`a Sobol' sequence here has 1 to ${MAX_SOBOL_DIMENSIONS} dimensions (asked for ${dimensions})`);
-  }
   if (!Number.isInteger(n) || n < 1 || n > 2 ** 30) throw new RangeError(`a Sobol' sequence here has 1 to 2^30 points (asked for ${n})`);
-  const directions = Array.from({ length: dimensions }, (_, j) => directionNumbers(j));
-  const shift = new Uint32Array(dimensions);
-  if (options.seed !== undefined) {
-    const stream = new RandomStream(options.seed, 'sobol:scramble');
-    const rows = new Uint32Array(BITS);
-    for (let j = 0; j < dimensions; j++) {
-      for (let r = 0; r < BITS; r++) {
-        const above = r === 0 ? 0 : (stream.nextUint32() & ~(2 ** (BITS - r) - 1)) >>> 0; // random digits s < r
-        rows[r] = (above | (1 << (BITS - 1 - r))) >>> 0; // unit diagonal
+  return new SobolSequence(dimensions, options).next(n);
+}
+
+/** The sequence a few points at a time (a design of millions of rows is written without holding it: `defsim sample`). */
+export class SobolSequence {
+  private readonly directions: Uint32Array[];
+  private readonly x: Uint32Array;
+  /** Points given so far. */
+  private i = 0;
+
+  constructor(readonly dimensions: number, options: SobolOptions = {}) {
+    if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_SOBOL_DIMENSIONS) {
+      throw new RangeError(`a Sobol' sequence here has 1 to ${MAX_SOBOL_DIMENSIONS} dimensions (asked for ${dimensions})`);
+    }
+    this.directions = Array.from({ length: dimensions }, (_, j) => directionNumbers(j));
+    const shift = new Uint32Array(dimensions);
+    if (options.seed !== undefined) {
+      const stream = new RandomStream(options.seed, 'sobol:scramble');
+      const rows = new Uint32Array(BITS);
+      for (let j = 0; j < dimensions; j++) {
+        for (let r = 0; r < BITS; r++) {
+          const above = r === 0 ? 0 : (stream.nextUint32() & ~(2 ** (BITS - r) - 1)) >>> 0; // random digits s < r
+          rows[r] = (above | (1 << (BITS - 1 - r))) >>> 0; // unit diagonal
+        }
+        for (let k = 0; k < BITS; k++) this.directions[j][k] = applyMatrix(rows, this.directions[j][k]);
+        shift[j] = stream.nextUint32();
       }
-      for (let k = 0; k < BITS; k++) directions[j][k] = applyMatrix(rows, directions[j][k]);
-      shift[j] = stream.nextUint32();
     }
+    this.x = shift;
   }
-  const out = new Float64Array(n * dimensions);
-  const x = Uint32Array.from(shift);
-  for (let i = 0; i < n; i++) {
-    if (i > 0) {
-      const c = 31 - Math.clz32(i & -i); // index of the lowest set bit of i: Gray-code order
-      for (let j = 0; j < dimensions; j++) x[j] ^= directions[j][c];
+
+  /** The next `n` points, row-major (n × dimensions). */
+  next(n: number): Float64Array {
+    const { dimensions, directions, x } = this;
+    if (this.i + n > 2 ** 30) throw new RangeError(`a Sobol' sequence here has at most 2^30 points`);
+    const out = new Float64Array(n * dimensions);
+    for (let p = 0; p < n; p++, this.i++) {
+      const i = this.i;
+      if (i > 0) {
+        const c = 31 - Math.clz32(i & -i); // index of the lowest set bit of i: Gray-code order
+        for (let j = 0; j < dimensions; j++) x[j] ^= directions[j][c];
+      }
+      for (let j = 0; j < dimensions; j++) out[p * dimensions + j] = (x[j] + 0.5) * TWO_POW_MINUS_32;
     }
-    for (let j = 0; j < dimensions; j++) out[i * dimensions + j] = (x[j] + 0.5) * TWO_POW_MINUS_32;
+    return out;
   }
-  return out;
 }
