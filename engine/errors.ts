@@ -17,7 +17,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   try {
-    const text = JSON.stringify(value);
+    // JSON has no Infinity or NaN (a file's 1e999 parses to Infinity): show them, never as null.
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}\u0000` : v)).replace(/"\\u0000(.*?)\\u0000"/g, '$1');
     return text.length > 80 ? text.slice(0, 77) + '...' : text;
   } catch {
     return String(value);

@@ -115,10 +115,26 @@ export function allowedText(spec: ParamSpec): string {
   const kind = spec.integer ? 'an integer' : 'a finite number';
   const lo = spec.min > -Number.MAX_VALUE ? spec.min : undefined;
   const hi = spec.max < Number.MAX_VALUE ? spec.max : undefined;
-  if (lo !== undefined && hi !== undefined) return `${kind} in [${lo}, ${hi}]`;
-  if (lo !== undefined) return `${kind} >= ${lo}`;
-  if (hi !== undefined) return `${kind} <= ${hi}`;
+  // A bound a few steps inside a round number (Number.MIN_VALUE, 1 − ε) is that number, excluded: "(0, 1)", not "[5e-324, 0.9999999999999998]".
+  const loOpen = lo !== undefined && !spec.integer ? openBound(lo, 1) : undefined;
+  const hiOpen = hi !== undefined && !spec.integer ? openBound(hi, -1) : undefined;
+  const loText = loOpen === undefined ? `[${lo}` : `(${loOpen}`;
+  const hiText = hiOpen === undefined ? `${hi}]` : `${hiOpen})`;
+  if (lo !== undefined && hi !== undefined) return `${kind} in ${loText}, ${hiText}`;
+  if (lo !== undefined) return loOpen === undefined ? `${kind} >= ${lo}` : `${kind} > ${loOpen}`;
+  if (hi !== undefined) return hiOpen === undefined ? `${kind} <= ${hi}` : `${kind} < ${hiOpen}`;
   return kind;
+}
+
+/**
+ * The round number a bound stands just inside of, when it is a few doubles away from a whole
+ * number (toward `direction`'s opposite: a lower bound above it, an upper bound below it), else undefined.
+ */
+function openBound(bound: number, direction: 1 | -1): number | undefined {
+  const round = direction === 1 ? Math.floor(bound) : Math.ceil(bound);
+  if (round === bound) return undefined;
+  const gap = Math.abs(bound - round);
+  return gap <= 4 * Number.EPSILON * Math.max(1, Math.abs(round)) ? round : undefined;
 }
 
 /** Check one value against its spec; return it (strings from `--set` are parsed first). */
@@ -150,7 +166,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 export function flattenOverrides(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (!prefix) throw inputError('(config)', value, 'a mapping of parameter names to values');
-    out.set(prefix, value);
+    setOnce(out, prefix, value);
     return out;
   }
   for (const key of Object.keys(value)) {
@@ -158,9 +174,17 @@ export function flattenOverrides(value: unknown, prefix = '', out = new Map<stri
     const path = prefix ? `${prefix}.${key}` : key;
     const child = (value as Record<string, unknown>)[key];
     if (child !== null && typeof child === 'object' && !Array.isArray(child)) flattenOverrides(child, path, out);
-    else out.set(path, child);
+    else setOnce(out, path, child);
   }
   return out;
+}
+
+/** A parameter given both nested and dotted (`population: {scale: 20}` and `population.scale: 30`) is refused, not last-wins. */
+function setOnce(out: Map<string, unknown>, path: string, value: unknown): void {
+  if (out.has(path)) {
+    throw new InputError(`invalid value for '${path}': given twice, as ${describeValue(out.get(path))} and as ${describeValue(value)} (allowed: each parameter once, nested or dotted)`);
+  }
+  out.set(path, value);
 }
 
 function checkKey(prefix: string, key: string): void {

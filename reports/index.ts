@@ -80,13 +80,23 @@ export interface BatchResult {
 }
 
 /** A failed directory of a batch; a disk error names the report folder and says nothing was lost. */
-function batchFailure(dir: string, outDir: string, error: unknown): BatchFailure {
+function batchFailure(dir: string, outDir: string, error: unknown, opts: BatchOptions = {}): BatchFailure {
   const code = diskErrorCode(error);
   if (code === null) return { dir, error: errorMessage(error) };
   return {
     dir, diskError: code,
-    error: `cannot write the report to '${outDir}' (${errorMessage(error)}); any earlier report there is unchanged; free some space or make it writable, then run 'defsim report ${dir}' again`,
+    error: `cannot write the report to '${outDir}' (${errorMessage(error)}); any earlier report there is unchanged; free some space or make it writable, then run '${againCommand(dir, opts)}' again`,
   };
+}
+
+/** The `defsim report` command that renders `dir` again as asked: --out, --width, --height and --scale kept. */
+function againCommand(dir: string, opts: BatchOptions): string {
+  const size = { width: opts.width, height: opts.height, scale: opts.scale };
+  const options = [
+    ...(opts.out !== undefined ? [`--out ${opts.out}`] : []),
+    ...(['width', 'height', 'scale'] as const).filter((k) => size[k] !== undefined && size[k] !== DEFAULT_SIZE[k]).map((k) => `--${k} ${size[k]}`),
+  ];
+  return ['defsim report', dir, ...options].join(' ');
 }
 
 export interface ReportPlan {
@@ -207,7 +217,7 @@ export async function renderReports(dirs: string[], opts: BatchOptions = {}): Pr
       try {
         outcomes[i] = { ok: await produceReport(dirs[i], targets[i], size, (spec, pngPath) => pool.run({ spec, size, pngPath })) };
       } catch (error) {
-        outcomes[i] = { failed: batchFailure(dirs[i], targets[i], error) };
+        outcomes[i] = { failed: batchFailure(dirs[i], targets[i], error, opts) };
       }
       done++;
       const outcome = outcomes[i];

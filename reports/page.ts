@@ -160,29 +160,37 @@ ${rest.map(([c, i]) => htmlFigure(c, i, contents.size)).join('\n')}
 
 // ─── Markdown ───────────────────────────────────────────────────────────────
 
+/**
+ * Text from result files (problem, output and parameter names, titles) as Markdown text: Markdown
+ * passes raw HTML through, so `&`, `<` and `>` become entities (report.html escapes them too).
+ */
+function md(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function escapeMarkdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return md(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function markdownTable(table: KeyTable): string {
   const header = `| ${table.columns.map(escapeMarkdownCell).join(' | ')} |`;
   const rule = `|${table.columns.map(() => '---').join('|')}|`;
   const rows = table.rows.map((row) => `| ${row.map(escapeMarkdownCell).join(' | ')} |`);
-  return [`### ${table.title}`, '', header, rule, ...rows].join('\n');
+  return [`### ${md(table.title)}`, '', header, rule, ...rows].join('\n');
 }
 
 function markdown(contents: ReportContents): string {
-  const parts = [`# ${contents.title}`, '', `Result kind: ${contents.kind}. Read from: ${contents.inputs.map((f) => f.name).join(', ')}.`];
+  const parts = [`# ${md(contents.title)}`, '', `Result kind: ${contents.kind}. Read from: ${md(contents.inputs.map((f) => f.name).join(', '))}.`];
   const { findings, rest } = splitCharts(contents);
   const figure = ([chart, i]: [ChartMeta, number]) => {
-    parts.push('', `### Figure ${i + 1}. ${chart.title}`, '', `![${chart.title}](${chart.file})`, '', chart.caption, '', `*${sourceText(chart)}*`);
+    parts.push('', `### Figure ${i + 1}. ${md(chart.title)}`, '', `![${md(chart.title).replace(/[[\]]/g, '\\$&')}](${chart.file})`, '', md(chart.caption), '', `*${md(sourceText(chart))}*`);
   };
-  if (contents.lead) parts.push('', `## ${contents.lead.title}`, '', ...contents.lead.paragraphs.flatMap((p) => [p, '']), contents.lead.tables.map(markdownTable).join('\n\n'));
+  if (contents.lead) parts.push('', `## ${md(contents.lead.title)}`, '', ...contents.lead.paragraphs.flatMap((p) => [md(p), '']), contents.lead.tables.map(markdownTable).join('\n\n'));
   if (contents.findings) {
-    parts.push('', '## Findings', '', findingsIntro(contents.findings), '', contents.findings.tables.map(markdownTable).join('\n\n'));
+    parts.push('', '## Findings', '', md(findingsIntro(contents.findings)), '', contents.findings.tables.map(markdownTable).join('\n\n'));
     findings.forEach(figure);
   }
-  if (contents.notes.length > 0) parts.push('', '## Notes', '', ...contents.notes.map((n) => `- ${n}`));
+  if (contents.notes.length > 0) parts.push('', '## Notes', '', ...contents.notes.map((n) => `- ${md(n)}`));
   parts.push('', '## Key numbers', '', contents.tables.map(markdownTable).join('\n\n'), '', '## Charts');
   rest.forEach(figure);
   return parts.join('\n') + '\n';

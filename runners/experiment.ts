@@ -107,6 +107,13 @@ const DESIGN_KEYS: Record<string, string[]> = {
 };
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A bad name; when it was taken from the file name (no `name` key), the message says so and how to fix it. */
+export function nameError(name: unknown, fromFileName: boolean): InputError {
+  const allowed = 'letters, digits, ".", "_" and "-", starting with a letter or digit';
+  if (!fromFileName) return inputError('name', name, allowed);
+  return new InputError(`the file has no 'name', and its file name ${describeValue(name)} cannot be one (allowed: ${allowed}; add a 'name:' key or rename the file)`);
+}
 const PARAMETER_SPECS = flattenSchema(PARAMETER_SCHEMA);
 
 export interface LoadOptions {
@@ -125,7 +132,7 @@ function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number):
   const top = mapping('(experiment)', raw, TOP_KEYS);
   if (top.$schema !== undefined && typeof top.$schema !== 'string') throw inputError('$schema', top.$schema, 'a string (the JSON Schema address, ignored)');
   const name = top.name === undefined ? fallbackName : top.name;
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw inputError('name', name, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw nameError(name, top.name === undefined);
   if (top.description !== undefined && typeof top.description !== 'string') throw inputError('description', top.description, 'a string');
   const scenario = setting('scenario', top.scenario) as string;
   const ticks = setting('ticks', top.ticks) as number;

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { reportCommand, type ReportCommandArgs } from '../reports/command.js';
 import { lockDirectory, type DirectoryLock } from './lock.js';
+import { diskErrorCode } from './output-error.js';
 
 /** The directories a report command writes into: --out, or each existing result directory. */
 export function reportLockDirectories(dirs: readonly string[], out: string | undefined): string[] {
@@ -22,7 +23,15 @@ export const lockedReportCommand: CommandModule<object, ReportCommandArgs> = {
   handler: async (args: ArgumentsCamelCase<ReportCommandArgs>) => {
     const locks: DirectoryLock[] = [];
     try {
-      for (const dir of reportLockDirectories(args.dirs, args.out)) locks.push(lockDirectory(dir, { key: args.out !== undefined ? '--out' : 'DIR' }));
+      for (const dir of reportLockDirectories(args.dirs, args.out)) {
+        try {
+          locks.push(lockDirectory(dir, { key: args.out !== undefined ? '--out' : 'DIR' }));
+        } catch (error) {
+          // No room (or no right) for the lock file: no report can be written there either, and the
+          // report's own message says so, naming the report folder and how to render it again.
+          if (diskErrorCode(error) === null) throw error;
+        }
+      }
       await reportCommand.handler(args);
     } finally {
       for (const lock of locks) lock.release();

@@ -179,6 +179,8 @@ describe('npm start and reports on a full disk', () => {
     expect(message).toContain(`cannot write the report to '${reportDir}'`);
     expect(message).toContain('ENOSPC');
     expect(message).toContain('any earlier report there is unchanged');
+    expect(message).toContain(`then run 'defsim report ${dir} --width 400 --height 300' again`); // the retry keeps the options
+
     const after = Object.fromEntries(readdirSync(reportDir).map((name) => [name, readFileSync(join(reportDir, name))]));
     expect(after).toEqual(before);
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]); // no half-written report folder left

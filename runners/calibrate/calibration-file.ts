@@ -9,7 +9,7 @@
 import { basename, extname } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
 import { allowedText, getPath, int, num, type NumberSpec } from '../../engine/schema.js';
-import { checkFileValue, EXPERIMENT_SETTINGS, mapping, parameterSpec, resolveSet, type ParameterValue } from '../experiment.js';
+import { checkFileValue, EXPERIMENT_SETTINGS, mapping, nameError, parameterSpec, resolveSet, type ParameterValue } from '../experiment.js';
 import { readStructuredFile, resolveParameters } from '../parameters.js';
 import { sha256 } from '../outputs.js';
 import { DEFAULT_KERNEL_SCALE, DEFAULT_QUANTILE, type AbcSettings } from './abc-smc.js';
@@ -74,7 +74,7 @@ export function loadCalibration(source: string | Record<string, unknown> | Calib
   const top = mapping('(calibration)', raw, TOP_KEYS);
   if (top.$schema !== undefined && typeof top.$schema !== 'string') throw inputError('$schema', top.$schema, 'a string (ignored)');
   const name = top.name ?? fallbackName;
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw inputError('name', name, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw nameError(name, top.name === undefined);
   if (top.description !== undefined && typeof top.description !== 'string') throw inputError('description', top.description, 'a string');
   const scenario = (top.scenario === undefined ? EXPERIMENT_SETTINGS.scenario.default : checkFileValue('scenario', EXPERIMENT_SETTINGS.scenario, top.scenario)) as string;
   const ticks = setting('ticks', EXPERIMENT_SETTINGS.ticks, top.ticks);

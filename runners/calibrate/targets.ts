@@ -6,6 +6,7 @@
  * the key and what is allowed; nothing is guessed.
  */
 import { readFileSync } from 'node:fs';
+import { parseErrorText, parseJson } from '../parameters.js';
 import { InputError, describeValue, inputError } from '../../engine/errors.js';
 import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/calibration.js';
 import { seriesColumns } from '../../agents/model.js';
@@ -40,9 +41,9 @@ export function readTargetsFile(path: string, ticks: number): TargetsFile {
   }
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = parseJson(bytes.toString('utf8'));
   } catch (error) {
-    throw new InputError(`malformed JSON in the targets file '${path}': ${(error as Error).message.split('\n')[0]}`);
+    throw new InputError(`malformed JSON in the targets file '${path}'${parseErrorText(error)}`);
   }
   return { path, bytes, sha256: sha256(bytes), ...parseTargets(value, path, ticks) };
 }
@@ -144,13 +145,17 @@ class Checker {
     if (kinds.length !== 1) throw this.error(where, value, 'exactly one of value (with tolerance), max or maxShare');
     const common = { id, ...this.common(where, t), ...(typeof t.source === 'string' ? { source: t.source } : {}) };
     if (t.value !== undefined) {
+      // Every target series counts people, and the band value × (1 ± tolerance) needs a value above 0.
       const observed = this.finite(`${where}.value`, t.value);
+      if (observed <= 0) throw this.error(`${where}.value`, t.value, `a count of people above 0 (${t.series} cannot be negative, and the band is value × (1 ± tolerance); for "at most" near 0 use max)`);
       const tolerance = this.positive(`${where}.tolerance`, t.tolerance);
       return { ...common, kind: 'value', observed, tolerance, measure: this.checkMeasure(where, { kind: 'quantity', quantity: { column, tick } }) };
     }
     const tolerance = t.tolerance === undefined ? DEFAULT_BOUND_TOLERANCE : this.positive(`${where}.tolerance`, t.tolerance);
     if (t.max !== undefined) {
-      return { ...common, kind: 'bound', max: this.finite(`${where}.max`, t.max), tolerance, measure: this.checkMeasure(where, { kind: 'quantity', quantity: { column, tick } }) };
+      const max = this.finite(`${where}.max`, t.max);
+      if (max < 0) throw this.error(`${where}.max`, t.max, `a count of people >= 0 (${t.series} cannot be negative)`);
+      return { ...common, kind: 'bound', max, tolerance, measure: this.checkMeasure(where, { kind: 'quantity', quantity: { column, tick } }) };
     }
     const share = this.finite(`${where}.maxShare`, t.maxShare);
     if (share < 0 || share > 1) throw this.error(`${where}.maxShare`, share, 'a share in [0, 1]');
