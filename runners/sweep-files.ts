@@ -205,15 +205,25 @@ export class CsvFile {
     this.chunks = [];
     this.size = 0;
     this.hash.update(text, 'utf8');
-    writeAll(this.fd, text);
+    try {
+      writeAll(this.fd, text);
+    } catch (error) {
+      this.abandon(); // a full disk leaves no temporary file behind, whoever writes the file
+      throw error;
+    }
   }
 
   /** Close and rename into place; returns the sha256 of the content. */
   finish(): string {
     this.flush();
-    this.open = false;
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
+    try {
+      this.open = false;
+      closeSync(this.fd);
+      renameSync(this.tmp, this.path);
+    } catch (error) {
+      this.abandon();
+      throw error;
+    }
     fileOperation();
     return this.hash.digest('hex');
   }
