@@ -22,7 +22,7 @@ const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 function run(command: string, args: string[]): string {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000 });
-  if (r.error || r.status !== 0) throw new Error(`${command} failed (install python3-pandas and r-base-core, as `npm test` does through scripts/setup.sh --for-tests): ${r.error?.message ?? r.stderr}`);
+  if (r.error || r.status !== 0) throw new Error(`${command} failed (install python3-pandas and r-base-core, as npm test does through scripts/setup.sh --for-tests): ${r.error?.message ?? r.stderr}`);
   return r.stdout;
 }
 
