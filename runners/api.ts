@@ -4,8 +4,8 @@
 export { simulate, seriesCsv, type RunResult, type RunSummary } from './simulate.js';
 export { resolveParameters, readRunConfig, parseSetArguments } from './parameters.js';
 export { runToDirectory } from './run.js';
-export { PARAMETER_SCHEMA, defaultParameters, type Parameters } from '../agents/params.js';
-export { SCENARIOS } from '../agents/scenarios.js';
+export { PARAMETER_SCHEMA, defaultParameters, type Parameters } from '../agents/defection/params.js';
+export { SCENARIOS } from '../agents/defection/scenarios.js';
 export { InputError } from '../engine/errors.js';
 export { sweep, runSweep, loadExperiment, type SweepOptions, type SweepProgress, type SweepRunResult, type SweepOutcome, type SweepManifest, type Experiment, type ExperimentObject } from './sweep.js';
 export { effects, type EffectsRow } from './effects/files.js';

@@ -12,8 +12,8 @@ import {
   allowedText, checkValue, choice, flattenOverrides, flattenSchema, int, isSpec, leafJsonSchema, toJsonSchema,
   type ParamSpec, type SchemaTree,
 } from '../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { readStructuredFile, resolveParameters } from './parameters.js';
 import { sha256 } from './outputs.js';
 import { crossCombinations, designRows, resolveSampledDesign, sampledDesignJsonSchemas, type SampledDesign } from './sensitivity/design.js';

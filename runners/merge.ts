@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule, Argv } from 'yargs';
 import { InputError } from '../engine/errors.js';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import { loadExperiment, type Experiment } from './experiment.js';
 import { withDirectoryLock } from './lock.js';
 import { writingTo } from './output-error.js';

@@ -2,8 +2,8 @@
  * `defsim run`: resolve parameters, simulate, write series.csv, summary.json and manifest.json.
  */
 import { join } from 'node:path';
-import type { Parameters } from '../agents/params.js';
-import { MODEL_VERSION } from '../agents/model.js';
+import type { Parameters } from '../agents/defection/params.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import { jsonText, prepareOutputDirectory, toolInfo, writeFileAtomic } from './outputs.js';
 import { seriesCsv, simulate, type RunResult, type SimulateOptions } from './simulate.js';
 

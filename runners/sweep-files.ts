@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import type { ParameterValue } from './experiment.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from './outputs.js';
 import { formatNumber } from './simulate.js';

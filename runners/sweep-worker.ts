@@ -10,7 +10,7 @@
  *   DEFSIM_CRASH_ALWAYS_RUNS=5   … on every attempt (the run ends up failed)
  */
 import { performance } from 'node:perf_hooks';
-import type { Parameters } from '../agents/params.js';
+import type { Parameters } from '../agents/defection/params.js';
 import { measureValues, type Measure } from './calibrate/measures.js';
 import { resolveParameters } from './parameters.js';
 import { formatNumber, simulate, type RunResult } from './simulate.js';

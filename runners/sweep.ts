@@ -9,7 +9,7 @@
  *   for await (const run of sweep('experiments/offramp-vs-payout.yaml', { workers: 2 })) console.log(run.metrics.defected_all);
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import { inputError, InputError } from '../engine/errors.js';
 import { checkValue, int } from '../engine/schema.js';
 import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';

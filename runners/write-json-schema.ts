@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allowedText, flattenSchema, toJsonSchema } from '../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { PACKAGE_ROOT } from './outputs.js';
 
 export function runConfigJsonSchema(): Record<string, unknown> {

@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_GROUPS } from '../agents/groups.js';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { REPORT_GROUPS } from '../agents/defection/groups.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { flattenSchema } from '../engine/schema.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

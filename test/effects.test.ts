@@ -11,7 +11,7 @@ import * as math from 'mathjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
 import { RandomStream } from '../engine/rng.js';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import { baselinePointIds } from '../runners/effects/baseline.js';
 import { effectInterval, fiellerRatio, jointEffects, welchDf } from '../runners/effects/estimate.js';
 import { effectRows } from '../runners/effects/rows.js';

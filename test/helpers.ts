@@ -2,10 +2,10 @@
  * Shared helpers for the model, calibration and CLI tests: parameters from dotted overrides, series
  * columns, simple statistics and per-unit defection shares read from a finished model.
  */
-import { GROUPS, type Group } from '../agents/groups.js';
-import { DefectionModel } from '../agents/model.js';
-import type { Parameters } from '../agents/params.js';
-import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/population.js';
+import { GROUPS, type Group } from '../agents/defection/groups.js';
+import { DefectionModel } from '../agents/defection/model.js';
+import type { Parameters } from '../agents/defection/params.js';
+import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/defection/population.js';
 import { resolveParameters } from '../runners/parameters.js';
 import { simulate, type RunResult } from '../runners/simulate.js';
 

@@ -4,9 +4,9 @@
  * with common random numbers (the same seeds in every setting compared).
  */
 import { describe, expect, it } from 'vitest';
-import { GROUPS, KINDS, REPORT_GROUPS } from '../agents/groups.js';
-import { DEFECTED, EXTRACTED, NOT_ENLISTED, SANCTIONED, SERVING } from '../agents/population.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { GROUPS, KINDS, REPORT_GROUPS } from '../agents/defection/groups.js';
+import { DEFECTED, EXTRACTED, NOT_ENLISTED, SANCTIONED, SERVING } from '../agents/defection/population.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { lgamma } from 'mathjs';
 import { sweep } from '../runners/sweep.js';
 import { studentTQuantile } from '../runners/sweep-stats.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
 import { flattenSchema } from '../engine/schema.js';
 import { runConfigJsonSchema, parametersMarkdown } from '../runners/write-json-schema.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import {
   describeExperiment, experimentHash, experimentJsonSchema, loadExperiment, type ExperimentObject,
 } from '../runners/experiment.js';

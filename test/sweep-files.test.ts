@@ -12,7 +12,7 @@ import { planSweep } from '../runners/sweep-design.js';
 import { assembleSweep, csvCell } from '../runners/sweep-files.js';
 import { JournalIndex, journalHeader, scanJournal, type JournalRecord } from '../runners/sweep-journal.js';
 import { describe as describeValues, studentTQuantile } from '../runners/sweep-stats.js';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -9,7 +9,7 @@
  *   const outcome = await calibrate('experiments/calibrate-myanmar-2021.yaml', { out: 'out/cal' });
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../../agents/model.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
 import { InputError, inputError } from '../../engine/errors.js';
 import { hashInts, RandomStream } from '../../engine/rng.js';
 import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../lock.js';

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
-import { MODEL_VERSION } from '../../agents/model.js';
-import { PARAMETER_SCHEMA } from '../../agents/params.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
 import { flattenSchema } from '../../engine/schema.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../outputs.js';
 import { formatNumber } from '../simulate.js';

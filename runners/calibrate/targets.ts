@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError, describeValue, inputError } from '../../engine/errors.js';
-import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/calibration.js';
-import { seriesColumns } from '../../agents/model.js';
+import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/defection/calibration.js';
+import { seriesColumns } from '../../agents/defection/model.js';
 import { sha256 } from '../outputs.js';
 import { DEFAULT_BOUND_TOLERANCE, type Target } from './distance.js';
 import { measureColumns, measureTicks, type Measure, type Quantity } from './measures.js';

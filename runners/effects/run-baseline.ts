@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { basename, dirname, join } from 'node:path';
 import { inputError, InputError } from '../../engine/errors.js';
 import { getPath } from '../../engine/schema.js';
-import { findScenario, SCENARIO_NAMES } from '../../agents/scenarios.js';
+import { findScenario, SCENARIO_NAMES } from '../../agents/defection/scenarios.js';
 import type { ExperimentObject } from '../experiment.js';
 import { LOCK_FILE, withDirectoryLock } from '../lock.js';
 import { jsonText, writeFileAtomic } from '../outputs.js';

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
-import { MODEL_VERSION } from '../../agents/model.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
 import { InputError } from '../../engine/errors.js';
 import { packageVersion } from '../outputs.js';
 

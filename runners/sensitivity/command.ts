@@ -11,7 +11,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError, inputError } from '../../engine/errors.js';
 import { checkValue, int, num } from '../../engine/schema.js';
-import { MODEL_VERSION } from '../../agents/model.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
 import { lockDirectory } from '../lock.js';
 import { writingTo } from '../output-error.js';
 import { toolInfo, writeFileAtomic, jsonText } from '../outputs.js';

@@ -10,7 +10,7 @@
  */
 import { InputError, inputError } from '../../engine/errors.js';
 import { allowedText, flattenSchema, type ParamSpec } from '../../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../../agents/params.js';
+import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
 import {
   SCENARIO_KEY, checkFileValue, checkRunCount, checkedList, dimensionSpec, mapping, parameterSpec,
   type ParameterValue,

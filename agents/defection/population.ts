@@ -10,9 +10,9 @@
  * each large group as a real unit holds people, plus the small-group people of k real units (so
  * the people-weighted share of a unit that is out is as noisy as in a real unit of that size).
  */
-import { allocateColumns, type Columns } from '../engine/columns.js';
-import { betaTable, drawFromTable, normalQuantile, normalTable } from '../engine/distributions.js';
-import { RandomStream } from '../engine/rng.js';
+import { allocateColumns, type Columns } from '../../engine/columns.js';
+import { betaTable, drawFromTable, normalQuantile, normalTable } from '../../engine/distributions.js';
+import { RandomStream } from '../../engine/rng.js';
 import { CONSCRIPT_GROUP, GROUPS, GROUP_COUNT, type Group, type Kind } from './groups.js';
 import type { Parameters } from './params.js';
 

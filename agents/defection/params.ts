@@ -12,7 +12,7 @@
  * - `policy lever` — what a scenario chooses (budget, payouts, visas, sanctions);
  * - `setting` — how a run is made (horizon, scale), not part of the model.
  */
-import { bool, choice, count, defaultsOf, int, num, share, usd, type SchemaTree, type ValuesOf } from '../engine/schema.js';
+import { bool, choice, count, defaultsOf, int, num, share, usd, type SchemaTree, type ValuesOf } from '../../engine/schema.js';
 
 const ASSUMED = 'assumption';
 const LEVER = 'policy lever';

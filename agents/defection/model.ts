@@ -7,10 +7,10 @@
  * Counters by group are in agents; an agent of group g stands for `groupWeight[g]` people, and
  * every recorded count is in people.
  */
-import { releaseArrays, takeArray } from '../engine/columns.js';
-import { Recorder } from '../engine/recorder.js';
-import { RandomStream } from '../engine/rng.js';
-import { runTicks, type Step } from '../engine/scheduler.js';
+import { releaseArrays, takeArray } from '../../engine/columns.js';
+import { Recorder } from '../../engine/recorder.js';
+import { RandomStream } from '../../engine/rng.js';
+import { runTicks, type Step } from '../../engine/scheduler.js';
 import { CONSCRIPT_GROUP, GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS, REPORT_GROUPS } from './groups.js';
 import type { Parameters } from './params.js';
 import {

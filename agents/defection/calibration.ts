@@ -2,7 +2,7 @@
  * The observed record (data/myanmar-2021.json, copied from the project's shared calibration file
  * with its sources) and the comparison of a run's series with each target.
  */
-import observedRecord from '../data/myanmar-2021.json' with { type: 'json' };
+import observedRecord from '../../data/myanmar-2021.json' with { type: 'json' };
 
 export interface CalibrationTarget {
   id: string;

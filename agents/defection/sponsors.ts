@@ -5,7 +5,7 @@
  * individuals, from the end-of-(t-1) state. Every amount and count here is in people (an agent
  * of group g stands for `groupWeight[g]` people), never in agents.
  */
-import type { RandomStream } from '../engine/rng.js';
+import type { RandomStream } from '../../engine/rng.js';
 import { GROUPS, GROUP_COUNT, GROUP_KIND, KINDS, KIND_INDEX } from './groups.js';
 import type { Parameters } from './params.js';
 import { EXTRACTED, FAMILY_IN_COUNTRY, HAS_ASSETS, PAID, SANCTIONED, SERVING, type Population } from './population.js';
