@@ -7,8 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { RandomStream } from '../engine/rng.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate } from '../runners/simulate.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate } from '../runners/run/simulate.js';
 
 function bareKernel(size: number, ticks: number): { seconds: number; steps: number; checksum: number } {
   const rng = new RandomStream(1, 'bench');

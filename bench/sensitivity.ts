@@ -12,15 +12,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
-import type { ExperimentObject } from '../runners/experiment.js';
-import { PACKAGE_ROOT } from '../runners/outputs.js';
+import type { ExperimentObject } from '../runners/sweep/experiment.js';
+import { PACKAGE_ROOT } from '../runners/io/outputs.js';
 import { analyzeOutput } from '../runners/sensitivity/analyze.js';
 import { designProblem } from '../runners/sensitivity/design.js';
 import { loadSweepForAnalysis } from '../runners/sensitivity/files.js';
 import { buildOutputs } from '../runners/sensitivity/outputs.js';
 import { parseSalibProblem } from '../runners/sensitivity/problem.js';
 import { analyzeSobol } from '../runners/sensitivity/sobol-analysis.js';
-import { runSweep } from '../runners/sweep.js';
+import { runSweep } from '../runners/sweep/sweep.js';
 
 const samplesArg = process.argv.indexOf('--samples');
 const samples = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 256;

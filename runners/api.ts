@@ -1,13 +1,13 @@
 /**
  * The library API (`import { simulate, resolveParameters } from 'defsim'`).
  */
-export { simulate, seriesCsv, type RunResult, type RunSummary } from './simulate.js';
-export { resolveParameters, readRunConfig, parseSetArguments } from './parameters.js';
-export { runToDirectory } from './run.js';
+export { simulate, seriesCsv, type RunResult, type RunSummary } from './run/simulate.js';
+export { resolveParameters, readRunConfig, parseSetArguments } from './model/parameters.js';
+export { runToDirectory } from './run/directory.js';
 export { PARAMETER_SCHEMA, defaultParameters, type Parameters } from '../agents/defection/params.js';
 export { SCENARIOS } from '../agents/defection/scenarios.js';
 export { InputError } from '../engine/errors.js';
-export { sweep, runSweep, loadExperiment, type SweepOptions, type SweepProgress, type SweepRunResult, type SweepOutcome, type SweepManifest, type Experiment, type ExperimentObject } from './sweep.js';
+export { sweep, runSweep, loadExperiment, type SweepOptions, type SweepProgress, type SweepRunResult, type SweepOutcome, type SweepManifest, type Experiment, type ExperimentObject } from './sweep/sweep.js';
 export { effects, type EffectsRow } from './effects/files.js';
 export {
   sampleSobol, analyzeSobol, sampleMorris, analyzeMorris, parseSalibProblem, toSalibProblem,

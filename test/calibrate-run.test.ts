@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../runners/outputs.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate } from '../runners/simulate.js';
+import { sha256 } from '../runners/io/outputs.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate } from '../runners/run/simulate.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');

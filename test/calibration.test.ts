@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { calibrationRecord, compareWithRecord } from '../agents/defection/calibration.js';
 import { DefectionModel } from '../agents/defection/model.js';
-import { simulate, type RunResult } from '../runners/simulate.js';
+import { simulate, type RunResult } from '../runners/run/simulate.js';
 import { meets } from '../runners/calibrate/distance.js';
 import { measureValue } from '../runners/calibrate/measures.js';
 import { readTargetsFile } from '../runners/calibrate/targets.js';

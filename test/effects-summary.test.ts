@@ -13,7 +13,7 @@ import { formatInterval } from '../runners/effects/format.js';
 import { chainText, rank } from '../runners/effects/ranking.js';
 import { effectRows, type PointSamples } from '../runners/effects/rows.js';
 import { mainSummary, RANKED_OUTCOMES } from '../runners/effects/summary.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const t = (df: number) => studentTQuantile(math, 0.975, df);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

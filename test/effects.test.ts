@@ -16,11 +16,11 @@ import { baselinePointIds } from '../runners/effects/baseline.js';
 import { effectInterval, fiellerRatio, jointEffects, welchDf } from '../runners/effects/estimate.js';
 import { effectRows } from '../runners/effects/rows.js';
 import { readEffects } from '../runners/effects/files.js';
-import { loadExperiment } from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
-import { assembleSweep } from '../runners/sweep-files.js';
-import { JournalIndex, journalHeader, type JournalRecord } from '../runners/sweep-journal.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { assembleSweep } from '../runners/sweep/files.js';
+import { JournalIndex, journalHeader, type JournalRecord } from '../runners/sweep/journal.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const t = (df: number) => studentTQuantile(math, 0.975, df);
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-effects-'));

@@ -6,8 +6,8 @@ import { GROUPS, type Group } from '../agents/defection/groups.js';
 import { DefectionModel } from '../agents/defection/model.js';
 import type { Parameters } from '../agents/defection/params.js';
 import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/defection/population.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate, type RunResult } from '../runners/simulate.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate, type RunResult } from '../runners/run/simulate.js';
 
 export type Settings = Record<string, number | boolean | string>;
 

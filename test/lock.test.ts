@@ -10,12 +10,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
-import { LOCK_FILE, lockDirectory, readLock, withDirectoryLock } from '../runners/lock.js';
-import { prepareOutputDirectory } from '../runners/outputs.js';
+import { LOCK_FILE, lockDirectory, readLock, withDirectoryLock } from '../runners/io/lock.js';
+import { prepareOutputDirectory } from '../runners/io/outputs.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
-const LOCK_JS = join(root, 'dist', 'runners', 'lock.js');
+const LOCK_JS = join(root, 'dist', 'runners', 'io', 'lock.js');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-lock-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

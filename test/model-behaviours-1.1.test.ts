@@ -8,8 +8,8 @@ import { GROUPS, KINDS, REPORT_GROUPS } from '../agents/defection/groups.js';
 import { DEFECTED, EXTRACTED, NOT_ENLISTED, SANCTIONED, SERVING } from '../agents/defection/population.js';
 import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { lgamma } from 'mathjs';
-import { sweep } from '../runners/sweep.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { sweep } from '../runners/sweep/sweep.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 import { column, mean, meanOver, meanSeries, modelColumn, params, run, runModel, sd, type Settings } from './helpers.js';
 
 const AMPLE = 1e12;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CONSCRIPT_GROUP, GROUPS, REPORT_GROUPS } from '../agents/defection/groups.js';
 import { DEFECTED, PAID, SANCTIONED, SERVING } from '../agents/defection/population.js';
 import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
-import { seriesCsv } from '../runners/simulate.js';
+import { seriesCsv } from '../runners/run/simulate.js';
 import {
   backInService, column, flatSoldierPayout, mean, meanOver, meanSeries, modelColumn, params, payoutPerAgent, quantile, run, runModel, sd,
   soldierStay, unitShares, type Settings,

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planReport, renderReport } from '../reports/index.js';
 import { loadResult } from '../reports/load.js';
 import { effects } from '../runners/effects/files.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-findings-'));

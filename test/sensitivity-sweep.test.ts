@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadExperiment } from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
 import { designRows } from '../runners/sensitivity/design.js';
 
 const root = join(import.meta.dirname, '..');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
 import { flattenSchema } from '../engine/schema.js';
-import { runConfigJsonSchema, parametersMarkdown } from '../runners/write-json-schema.js';
+import { runConfigJsonSchema, parametersMarkdown } from '../runners/model/write-json-schema.js';
 
 const root = join(import.meta.dirname, '..');
 

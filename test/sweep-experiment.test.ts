@@ -11,9 +11,9 @@ import { InputError } from '../engine/errors.js';
 import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import {
   describeExperiment, experimentHash, experimentJsonSchema, loadExperiment, type ExperimentObject,
-} from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
-import { EXPERIMENT_SCHEMA_FILE, experimentSchemaText } from '../runners/write-experiment-schema.js';
+} from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { EXPERIMENT_SCHEMA_FILE, experimentSchemaText } from '../runners/sweep/write-experiment-schema.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-experiment-'));

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as math from 'mathjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadExperiment } from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
-import { assembleSweep, csvCell } from '../runners/sweep-files.js';
-import { JournalIndex, journalHeader, scanJournal, type JournalRecord } from '../runners/sweep-journal.js';
-import { describe as describeValues, studentTQuantile } from '../runners/sweep-stats.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { assembleSweep, csvCell } from '../runners/sweep/files.js';
+import { JournalIndex, journalHeader, scanJournal, type JournalRecord } from '../runners/sweep/journal.js';
+import { describe as describeValues, studentTQuantile } from '../runners/sweep/stats.js';
 import { MODEL_VERSION } from '../agents/defection/model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-files-'));

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashInts } from '../engine/rng.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate } from '../runners/simulate.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate } from '../runners/run/simulate.js';
 
-type SweepModule = typeof import('../runners/sweep.js');
+type SweepModule = typeof import('../runners/sweep/sweep.js');
 
 const root = join(import.meta.dirname, '..');
 const CLI = process.env.DEFSIM_CLI ?? join(root, 'dist', 'runners', 'cli.js');
@@ -24,7 +24,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let api: SweepModule;
 
 beforeAll(async () => {
-  api = (await import(pathToFileURL(join(root, 'dist', 'runners', 'sweep.js')).href)) as SweepModule;
+  api = (await import(pathToFileURL(join(root, 'dist', 'runners', 'sweep', 'sweep.js')).href)) as SweepModule;
 });
 
 /** 2 × 3 points × 4 replicates = 24 small runs, series every tick. */

@@ -9,9 +9,9 @@
 import { basename, extname } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
 import { allowedText, getPath, int, num, type NumberSpec } from '../../engine/schema.js';
-import { checkFileValue, EXPERIMENT_SETTINGS, mapping, parameterSpec, resolveSet, type ParameterValue } from '../experiment.js';
-import { readStructuredFile, resolveParameters } from '../parameters.js';
-import { sha256 } from '../outputs.js';
+import { checkFileValue, EXPERIMENT_SETTINGS, mapping, parameterSpec, resolveSet, type ParameterValue } from '../sweep/experiment.js';
+import { readStructuredFile, resolveParameters } from '../model/parameters.js';
+import { sha256 } from '../io/outputs.js';
 import { DEFAULT_KERNEL_SCALE, DEFAULT_QUANTILE, type AbcSettings } from './abc-smc.js';
 import type { Target } from './distance.js';
 import { priorMoments, type Prior, type PriorSpec } from './priors.js';

@@ -4,11 +4,11 @@
  * `--resume` after a crash or Ctrl-C, and an optional `--report`.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { renderAfter } from '../commands.js';
-import { writingTo } from '../output-error.js';
-import { durationText, statusProgress } from '../progress.js';
-import { checkWorkers } from '../sweep.js';
-import { defaultWorkers } from '../sweep-pool.js';
+import { renderAfter } from '../run/command.js';
+import { writingTo } from '../io/output-error.js';
+import { durationText, statusProgress } from '../io/progress.js';
+import { checkWorkers } from '../sweep/sweep.js';
+import { defaultWorkers } from '../sweep/pool.js';
 import { calibrate, type CalibrationOutcome, type CalibrationProgress } from './calibrate.js';
 import { loadCalibration } from './calibration-file.js';
 

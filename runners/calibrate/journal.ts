@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { parseLine, writeAll } from '../sweep-journal.js';
+import { parseLine, writeAll } from '../sweep/journal.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
 const FORMAT = 1;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import type { RerunContext } from '../reproduce/kinds.js';
-import { statusProgress } from '../progress.js';
+import { statusProgress } from '../io/progress.js';
 import { calibrate } from './calibrate.js';
 import { loadCalibration, type Calibration } from './calibration-file.js';
 

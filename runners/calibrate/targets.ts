@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, describeValue, inputError } from '../../engine/errors.js';
 import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/defection/calibration.js';
 import { seriesColumns } from '../../agents/defection/model.js';
-import { sha256 } from '../outputs.js';
+import { sha256 } from '../io/outputs.js';
 import { DEFAULT_BOUND_TOLERANCE, type Target } from './distance.js';
 import { measureColumns, measureTicks, type Measure, type Quantity } from './measures.js';
 

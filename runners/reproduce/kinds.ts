@@ -6,14 +6,14 @@
  */
 import { InputError } from '../../engine/errors.js';
 import { flattenOverrides } from '../../engine/schema.js';
-import { loadExperiment } from '../experiment.js';
-import { resolveParameters, checkSeed } from '../parameters.js';
-import { runsProgress, tickProgress } from '../progress.js';
-import { writeRunDirectory } from '../run.js';
-import { parseShard } from '../shard.js';
-import { simulate } from '../simulate.js';
-import { planSweep } from '../sweep-design.js';
-import { runSweep } from '../sweep.js';
+import { loadExperiment } from '../sweep/experiment.js';
+import { resolveParameters, checkSeed } from '../model/parameters.js';
+import { runsProgress, tickProgress } from '../io/progress.js';
+import { writeRunDirectory } from '../run/directory.js';
+import { parseShard } from '../sweep/shard.js';
+import { simulate } from '../run/simulate.js';
+import { planSweep } from '../sweep/design.js';
+import { runSweep } from '../sweep/sweep.js';
 import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
 import { rerunCalibration } from '../calibrate/reproduce.js';

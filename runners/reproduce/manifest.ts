@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
 import { MODEL_VERSION } from '../../agents/defection/model.js';
 import { InputError } from '../../engine/errors.js';
-import { packageVersion } from '../outputs.js';
+import { packageVersion } from '../io/outputs.js';
 
 /** The fields every manifest has (docs/FORMATS.md); each kind adds its own. */
 export interface Manifest {

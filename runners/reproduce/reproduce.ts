@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../engine/errors.js';
-import { asOutputError } from '../output-error.js';
-import { defaultWorkers } from '../sweep-pool.js';
-import { checkWorkers } from '../sweep.js';
+import { asOutputError } from '../io/output-error.js';
+import { defaultWorkers } from '../sweep/pool.js';
+import { checkWorkers } from '../sweep/sweep.js';
 import { RERUNS } from './kinds.js';
 import { checkFiles, readManifest, sha256File, versionWarnings } from './manifest.js';
 

@@ -14,7 +14,7 @@ import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
 import {
   SCENARIO_KEY, checkFileValue, checkRunCount, checkedList, dimensionSpec, mapping, parameterSpec,
   type ParameterValue,
-} from '../experiment.js';
+} from '../sweep/experiment.js';
 import { quantile, type Distribution } from './distributions.js';
 import { sampleMorris } from './morris-sample.js';
 import { checkProblem, factorsOf, toSalibProblem, type Problem } from './problem.js';

@@ -9,12 +9,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
-import { loadExperiment, type Experiment, type ParameterValue } from '../experiment.js';
-import { LOCK_FILE } from '../lock.js';
-import { jsonText, sha256, writeFileAtomic } from '../outputs.js';
-import { readStructuredFile } from '../parameters.js';
-import { formatNumber } from '../simulate.js';
-import { csvCell } from '../sweep-files.js';
+import { loadExperiment, type Experiment, type ParameterValue } from '../sweep/experiment.js';
+import { LOCK_FILE } from '../io/lock.js';
+import { jsonText, sha256, writeFileAtomic } from '../io/outputs.js';
+import { readStructuredFile } from '../model/parameters.js';
+import { formatNumber } from '../run/simulate.js';
+import { csvCell } from '../sweep/files.js';
 import type { ConvergenceRow, IndexRow } from './convergence.js';
 import { crossCombinations, sampledPoints, unitDesign, type SampledDesign } from './design.js';
 import type { RunValues } from './outputs.js';

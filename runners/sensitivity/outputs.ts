@@ -11,7 +11,7 @@
  * from which seed-noise.ts estimates how much of the output's variance is seed noise.
  */
 import { InputError } from '../../engine/errors.js';
-import type { ParameterValue } from '../experiment.js';
+import type { ParameterValue } from '../sweep/experiment.js';
 
 export type Statistic = 'mean' | 'effect' | 'effect_per_million_usd';
 

@@ -2,9 +2,9 @@
  * `defsim run`: resolve parameters, simulate, write series.csv, summary.json and manifest.json.
  */
 import { join } from 'node:path';
-import type { Parameters } from '../agents/defection/params.js';
-import { MODEL_VERSION } from '../agents/defection/model.js';
-import { jsonText, prepareOutputDirectory, toolInfo, writeFileAtomic } from './outputs.js';
+import type { Parameters } from '../../agents/defection/params.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { jsonText, prepareOutputDirectory, toolInfo, writeFileAtomic } from '../io/outputs.js';
 import { seriesCsv, simulate, type RunResult, type SimulateOptions } from './simulate.js';
 
 export interface RunRequest {

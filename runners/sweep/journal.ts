@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../../engine/errors.js';
 import type { ParameterValue } from './experiment.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';

@@ -9,18 +9,18 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../engine/errors.js';
-import { writingTo } from './output-error.js';
-import { readEffects } from './effects/files.js';
-import type { Policy } from './effects/ranking.js';
-import { mainSummary } from './effects/summary.js';
-import { loadExperiment, type Experiment } from './experiment.js';
-import { PACKAGE_ROOT } from './outputs.js';
-import { runsProgress } from './progress.js';
-import { planSweep, type SweepPlan } from './sweep-design.js';
-import { loadTQuantile975 } from './sweep-stats.js';
-import { checkWorkers, sweep, type SweepOutcome } from './sweep.js';
-import { defaultWorkers } from './sweep-pool.js';
+import { InputError } from '../../engine/errors.js';
+import { writingTo } from '../io/output-error.js';
+import { readEffects } from './files.js';
+import type { Policy } from './ranking.js';
+import { mainSummary } from './summary.js';
+import { loadExperiment, type Experiment } from '../sweep/experiment.js';
+import { PACKAGE_ROOT } from '../io/outputs.js';
+import { runsProgress } from '../io/progress.js';
+import { planSweep, type SweepPlan } from '../sweep/design.js';
+import { loadTQuantile975 } from '../sweep/stats.js';
+import { checkWorkers, sweep, type SweepOutcome } from '../sweep/sweep.js';
+import { defaultWorkers } from '../sweep/pool.js';
 
 export const MAIN_EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'policy-comparison.yaml');
 
@@ -90,7 +90,7 @@ export const mainCommand: CommandModule<object, MainArgs> = {
           }
         }
         progress.stop();
-        const { renderReport } = await import('../reports/index.js');
+        const { renderReport } = await import('../../reports/index.js');
         await renderReport(staging, {});
         swapIntoPlace(staging, final);
         return next.value;

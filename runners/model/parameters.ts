@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError, inputError } from '../engine/errors.js';
-import { applyOverrides, flattenOverrides, parseAssignment } from '../engine/schema.js';
-import { defaultParameters, parameterRelationProblem, PARAMETER_SCHEMA, type Parameters } from '../agents/defection/params.js';
-import { findScenario, SCENARIO_NAMES } from '../agents/defection/scenarios.js';
+import { InputError, inputError } from '../../engine/errors.js';
+import { applyOverrides, flattenOverrides, parseAssignment } from '../../engine/schema.js';
+import { defaultParameters, parameterRelationProblem, PARAMETER_SCHEMA, type Parameters } from '../../agents/defection/params.js';
+import { findScenario, SCENARIO_NAMES } from '../../agents/defection/scenarios.js';
 
 export type Overrides = Map<string, unknown>;
 

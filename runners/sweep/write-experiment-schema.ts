@@ -1,13 +1,13 @@
 /**
  * Writes schema/experiment.schema.json (experiment files for `defsim sweep` and `defsim validate`)
  * from the one parameter schema and the experiment settings' specs, for editors:
- * `node dist/runners/write-experiment-schema.js`.
+ * `node dist/runners/sweep/write-experiment-schema.js`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { experimentJsonSchema } from './experiment.js';
-import { PACKAGE_ROOT } from './outputs.js';
+import { PACKAGE_ROOT } from '../io/outputs.js';
 
 export const EXPERIMENT_SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'experiment.schema.json');
 

@@ -1,5 +1,5 @@
 /**
- * The piscina worker of sweeps and calibrations (compiled to dist/runners/sweep-worker.js). A task
+ * The piscina worker of sweeps and calibrations (compiled to dist/runners/sweep/worker.js). A task
  * is a batch of runs; for each it resolves the parameters, calls `simulate` and returns only the
  * summary metrics and, when asked, the series values and a calibration's measures — never agent
  * arrays. A run that throws is returned as failed; the batch goes on.
@@ -10,10 +10,10 @@
  *   DEFSIM_CRASH_ALWAYS_RUNS=5   … on every attempt (the run ends up failed)
  */
 import { performance } from 'node:perf_hooks';
-import type { Parameters } from '../agents/defection/params.js';
-import { measureValues, type Measure } from './calibrate/measures.js';
-import { resolveParameters } from './parameters.js';
-import { formatNumber, simulate, type RunResult } from './simulate.js';
+import type { Parameters } from '../../agents/defection/params.js';
+import { measureValues, type Measure } from '../calibrate/measures.js';
+import { resolveParameters } from '../model/parameters.js';
+import { formatNumber, simulate, type RunResult } from '../run/simulate.js';
 
 export interface RunTask {
   runId: number;

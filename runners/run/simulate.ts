@@ -3,12 +3,12 @@
  * the series and the summary. The CLI, sweep workers, benchmarks and tests all call this.
  */
 import { performance } from 'node:perf_hooks';
-import { compareWithRecord, type CalibrationResult } from '../agents/defection/calibration.js';
-import { DefectionModel, MODEL_VERSION } from '../agents/defection/model.js';
-import { GROUPS } from '../agents/defection/groups.js';
-import { parameterRelationProblem, type Parameters } from '../agents/defection/params.js';
-import { peopleByGroup } from '../agents/defection/population.js';
-import { InputError } from '../engine/errors.js';
+import { compareWithRecord, type CalibrationResult } from '../../agents/defection/calibration.js';
+import { DefectionModel, MODEL_VERSION } from '../../agents/defection/model.js';
+import { GROUPS } from '../../agents/defection/groups.js';
+import { parameterRelationProblem, type Parameters } from '../../agents/defection/params.js';
+import { peopleByGroup } from '../../agents/defection/population.js';
+import { InputError } from '../../engine/errors.js';
 
 export interface RunResult {
   readonly modelVersion: string;

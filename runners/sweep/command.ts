@@ -2,15 +2,15 @@
  * The `sweep` and `validate` commands (yargs command modules, registered in cli.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { checkValue, int } from '../engine/schema.js';
+import { checkValue, int } from '../../engine/schema.js';
 import { DEFAULT_MAX_RUNS, describeExperiment, loadExperiment } from './experiment.js';
-import { runsProgress } from './progress.js';
+import { runsProgress } from '../io/progress.js';
 import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
-import { defaultWorkers } from './sweep-pool.js';
+import { defaultWorkers } from './pool.js';
 import { parseShard, shardLabel } from './shard.js';
-import { planSweep } from './sweep-design.js';
-import { renderAfter } from './commands.js';
-import { writingTo } from './output-error.js';
+import { planSweep } from './design.js';
+import { renderAfter } from '../run/command.js';
+import { writingTo } from '../io/output-error.js';
 
 interface SweepArgs {
   experiment: string;
@@ -75,7 +75,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (args.report) {
       // A sobol/morris sweep is reported through its sensitivity analysis (docs/SENSITIVITY.md).
       const sampled = experiment.design.type === 'sobol' || experiment.design.type === 'morris';
-      if (sampled && !shard && outcome.failed === 0) await (await import('./sensitivity/command.js')).analyzeAfter(out, args.quiet);
+      if (sampled && !shard && outcome.failed === 0) await (await import('../sensitivity/command.js')).analyzeAfter(out, args.quiet);
       else if (!sampled) await renderAfter(out, args.quiet);
     }
     if (outcome.failed > 0) {

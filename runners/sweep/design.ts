@@ -4,14 +4,14 @@
  * random and lhs designs draw from engine/rng.ts streams seeded from the experiment seed, so the
  * same experiment always gives the same points.
  */
-import { getPath } from '../engine/schema.js';
-import { hashInts, RandomStream } from '../engine/rng.js';
-import { baselinePointIds } from './effects/baseline.js';
+import { getPath } from '../../engine/schema.js';
+import { hashInts, RandomStream } from '../../engine/rng.js';
+import { baselinePointIds } from '../effects/baseline.js';
 import {
   EXPERIMENT_SETTINGS, SCENARIO_KEY, experimentHash, parameterSpec, resolveRunParameters, variedKeys,
   type Experiment, type ParameterValue, type SampledValues,
 } from './experiment.js';
-import { sampledPoints } from './sensitivity/design.js';
+import { sampledPoints } from '../sensitivity/design.js';
 
 /** One design point: its id and the value of every varied parameter (keys in `varied` order). */
 export interface DesignPoint {

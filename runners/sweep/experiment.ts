@@ -7,16 +7,16 @@
  * flattened to dotted keys), which is itself a valid experiment: feeding it back gives the same.
  */
 import { basename, extname } from 'node:path';
-import { InputError, describeValue, inputError } from '../engine/errors.js';
+import { InputError, describeValue, inputError } from '../../engine/errors.js';
 import {
   allowedText, checkValue, choice, flattenOverrides, flattenSchema, int, isSpec, leafJsonSchema, toJsonSchema,
   type ParamSpec, type SchemaTree,
-} from '../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
-import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
-import { readStructuredFile, resolveParameters } from './parameters.js';
-import { sha256 } from './outputs.js';
-import { crossCombinations, designRows, resolveSampledDesign, sampledDesignJsonSchemas, type SampledDesign } from './sensitivity/design.js';
+} from '../../engine/schema.js';
+import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../../agents/defection/scenarios.js';
+import { readStructuredFile, resolveParameters } from '../model/parameters.js';
+import { sha256 } from '../io/outputs.js';
+import { crossCombinations, designRows, resolveSampledDesign, sampledDesignJsonSchemas, type SampledDesign } from '../sensitivity/design.js';
 
 export type ParameterValue = number | boolean | string;
 

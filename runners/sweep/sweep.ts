@@ -9,24 +9,24 @@
  *   for await (const run of sweep('experiments/offramp-vs-payout.yaml', { workers: 2 })) console.log(run.metrics.defected_all);
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../agents/defection/model.js';
-import { inputError, InputError } from '../engine/errors.js';
-import { checkValue, int } from '../engine/schema.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { inputError, InputError } from '../../engine/errors.js';
+import { checkValue, int } from '../../engine/schema.js';
 import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
-import { LOCK_FILE, lockDirectory, type DirectoryLock } from './lock.js';
-import { gitCommit, prepareOutputDirectory } from './outputs.js';
-import { planSweep, runIdentity, type SweepPlan } from './sweep-design.js';
-import { assembleSweep, type SweepManifest } from './sweep-files.js';
+import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../io/lock.js';
+import { gitCommit, prepareOutputDirectory } from '../io/outputs.js';
+import { planSweep, runIdentity, type SweepPlan } from './design.js';
+import { assembleSweep, type SweepManifest } from './files.js';
 import {
   checkJournalHeader, journalHeader, journalPath, JournalIndex, JournalWriter, scanJournal, type JournalRecord, type RunRecordBase,
-} from './sweep-journal.js';
-import { defaultWorkers, executeRuns, workerFile } from './sweep-pool.js';
+} from './journal.js';
+import { defaultWorkers, executeRuns, workerFile } from './pool.js';
 import { shardLabel, shardRunCount, type Shard } from './shard.js';
-import { loadStatistics } from './sweep-stats.js';
-import type { RecordedSeries, RunOutcome, SeriesValues } from './sweep-worker.js';
+import { loadStatistics } from './stats.js';
+import type { RecordedSeries, RunOutcome, SeriesValues } from './worker.js';
 
 export { loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
-export type { SweepManifest } from './sweep-files.js';
+export type { SweepManifest } from './files.js';
 
 export interface SweepOptions {
   /** Result directory: journal.ndjson while running, then runs.csv, points.csv, series.csv, manifest.json. Without it, results are only yielded. */

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../../engine/errors.js';
 import { makeDirectory } from './output-error.js';
 import { LOCK_FILE } from './lock.js';
 

@@ -8,11 +8,11 @@ import { writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as yamlStringify } from 'yaml';
 import type { Argv, CommandModule } from 'yargs';
-import { inputError } from '../engine/errors.js';
-import { checkValue, int } from '../engine/schema.js';
-import { loadExperiment, type Experiment } from './experiment.js';
-import { jsonText, PACKAGE_ROOT, packageVersion, prepareOutputDirectory } from './outputs.js';
-import { planSweep } from './sweep-design.js';
+import { inputError } from '../../engine/errors.js';
+import { checkValue, int } from '../../engine/schema.js';
+import { loadExperiment, type Experiment } from '../sweep/experiment.js';
+import { jsonText, PACKAGE_ROOT, packageVersion, prepareOutputDirectory } from '../io/outputs.js';
+import { planSweep } from '../sweep/design.js';
 
 const SHARDS_SPEC = int(1, 'Number of shards (array tasks)', { min: 1, max: 100000, unit: 'shards' });
 const CPUS_SPEC = int(1, 'CPUs per task (worker threads per shard)', { min: 1, max: 1024, unit: 'cpus' });

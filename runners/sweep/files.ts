@@ -8,18 +8,18 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_VERSION } from '../agents/defection/model.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
 import type { ParameterValue } from './experiment.js';
-import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from './outputs.js';
-import { formatNumber } from './simulate.js';
-import { seedRule, type SweepPlan } from './sweep-design.js';
-import { writeAll, type JournalIndex, type JournalRecord } from './sweep-journal.js';
-import { loadStatistics, loadTQuantile975, type PointStatistics } from './sweep-stats.js';
-import { effectsHeader, effectsManifest, type EffectsManifest } from './effects/csv.js';
-import type { Pairing } from './effects/estimate.js';
-import { SweepEffects } from './effects/sweep-effects.js';
+import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
+import { formatNumber } from '../run/simulate.js';
+import { seedRule, type SweepPlan } from './design.js';
+import { writeAll, type JournalIndex, type JournalRecord } from './journal.js';
+import { loadStatistics, loadTQuantile975, type PointStatistics } from './stats.js';
+import { effectsHeader, effectsManifest, type EffectsManifest } from '../effects/csv.js';
+import type { Pairing } from '../effects/estimate.js';
+import { SweepEffects } from '../effects/sweep-effects.js';
 import { inShard, shardLabel, shardRunCount, type Shard } from './shard.js';
-import { designManifest } from './sensitivity/design.js';
+import { designManifest } from '../sensitivity/design.js';
 
 
 export interface SweepManifest extends ToolInfo {

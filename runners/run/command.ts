@@ -3,16 +3,16 @@
  */
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { inputError } from '../engine/errors.js';
-import { allowedText, checkValue, flattenSchema, int } from '../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
-import { SCENARIOS } from '../agents/defection/scenarios.js';
-import { checkSeed, parseSetArguments, readRunConfig, resolveParameters, type Overrides } from './parameters.js';
-import { runToDirectory } from './run.js';
-import { tickProgress } from './progress.js';
-import { writingTo } from './output-error.js';
-import { baselineTable, runWithBaseline } from './effects/run-baseline.js';
-import { checkWorkers } from './sweep.js';
+import { inputError } from '../../engine/errors.js';
+import { allowedText, checkValue, flattenSchema, int } from '../../engine/schema.js';
+import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
+import { SCENARIOS } from '../../agents/defection/scenarios.js';
+import { checkSeed, parseSetArguments, readRunConfig, resolveParameters, type Overrides } from '../model/parameters.js';
+import { runToDirectory } from './directory.js';
+import { tickProgress } from '../io/progress.js';
+import { writingTo } from '../io/output-error.js';
+import { baselineTable, runWithBaseline } from '../effects/run-baseline.js';
+import { checkWorkers } from '../sweep/sweep.js';
 
 interface RunArgs {
   scenario?: string;
@@ -104,7 +104,7 @@ async function runBaselineCommand(args: RunArgs, scenario: string, seed: number,
 
 /** Render a report for a directory just written (reports/ is loaded only when asked for). */
 export async function renderAfter(dir: string, quiet: boolean): Promise<void> {
-  const { renderReport } = await import('../reports/index.js');
+  const { renderReport } = await import('../../reports/index.js');
   const result = await writingTo(join(dir, 'report'), `defsim report ${dir}`, () => renderReport(dir, {}));
   if (!quiet) console.log(`report: ${result.html ?? dir}`);
 }

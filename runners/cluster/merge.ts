@@ -7,16 +7,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule, Argv } from 'yargs';
-import { InputError } from '../engine/errors.js';
-import { MODEL_VERSION } from '../agents/defection/model.js';
-import { loadExperiment, type Experiment } from './experiment.js';
-import { withDirectoryLock } from './lock.js';
-import { writingTo } from './output-error.js';
-import { prepareOutputDirectory } from './outputs.js';
-import { planSweep } from './sweep-design.js';
-import { assembleSweep, type SweepManifest } from './sweep-files.js';
-import { journalPath, JournalIndex, scanJournal } from './sweep-journal.js';
-import { shardRunCount, type Shard } from './shard.js';
+import { InputError } from '../../engine/errors.js';
+import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { loadExperiment, type Experiment } from '../sweep/experiment.js';
+import { withDirectoryLock } from '../io/lock.js';
+import { writingTo } from '../io/output-error.js';
+import { prepareOutputDirectory } from '../io/outputs.js';
+import { planSweep } from '../sweep/design.js';
+import { assembleSweep, type SweepManifest } from '../sweep/files.js';
+import { journalPath, JournalIndex, scanJournal } from '../sweep/journal.js';
+import { shardRunCount, type Shard } from '../sweep/shard.js';
 
 interface ShardDirectory {
   dir: string;

@@ -5,10 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { allowedText, flattenSchema, toJsonSchema } from '../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
-import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
-import { PACKAGE_ROOT } from './outputs.js';
+import { allowedText, flattenSchema, toJsonSchema } from '../../engine/schema.js';
+import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../../agents/defection/scenarios.js';
+import { PACKAGE_ROOT } from '../io/outputs.js';
 
 export function runConfigJsonSchema(): Record<string, unknown> {
   const tree = toJsonSchema(PARAMETER_SCHEMA) as { properties: Record<string, unknown> };

@@ -3,7 +3,7 @@
  * partition of the run list (round-robin, so every shard gets a mix of design points and their
  * costs). `--shard auto` reads the index from a cluster's array-job environment.
  */
-import { inputError } from '../engine/errors.js';
+import { inputError } from '../../engine/errors.js';
 
 export interface Shard {
   /** 0-based index of this shard. */

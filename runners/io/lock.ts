@@ -15,7 +15,7 @@
 import { existsSync, linkSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../../engine/errors.js';
 import { makeDirectory } from './output-error.js';
 
 export const LOCK_FILE = 'defsim.lock';

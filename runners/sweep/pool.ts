@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { baseLayer, pointLayer } from './experiment.js';
-import { PACKAGE_ROOT } from './outputs.js';
-import { runIdentity, type SweepPlan } from './sweep-design.js';
-import type { BatchTask, RunOutcome, RunTask } from './sweep-worker.js';
-import type { Measure } from './calibrate/measures.js';
+import { PACKAGE_ROOT } from '../io/outputs.js';
+import { runIdentity, type SweepPlan } from './design.js';
+import type { BatchTask, RunOutcome, RunTask } from './worker.js';
+import type { Measure } from '../calibrate/measures.js';
 
 /** Seconds of work one task should hold once run times are known. */
 const TARGET_TASK_SECONDS = 0.1;
@@ -32,10 +32,10 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/** dist/runners/sweep-worker.js, also when the caller is the TypeScript source (under vitest). */
+/** dist/runners/sweep/worker.js, also when the caller is the TypeScript source (under vitest). */
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? join(PACKAGE_ROOT, 'dist', 'runners', 'sweep-worker.js') : join(dirname(here), 'sweep-worker.js');
+  const file = here.endsWith('.ts') ? join(PACKAGE_ROOT, 'dist', 'runners', 'sweep', 'worker.js') : join(dirname(here), 'worker.js');
   if (!existsSync(file)) throw new Error(`the sweep worker ${file} is missing: compile first (npx tsc -p tsconfig.json)`);
   return file;
 }
