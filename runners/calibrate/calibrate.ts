@@ -27,6 +27,9 @@ import {
 } from './journal.js';
 import { describeMeasure, measureColumns } from './measures.js';
 import { writeCalibrationFiles, type CalibrationManifest } from './outputs.js';
+import type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
+
+export type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
 
 export interface CalibrateOptions {
   /** Result directory (journal.ndjson while running, then the result files). Without it nothing is written. */
@@ -49,46 +52,6 @@ export type CalibrationProgress =
       totalSimulations: number;
     }
   | { stage: 'predictive'; done: number; total: number; failed: number };
-
-/** One simulated candidate: its values, the mean measures over its replicates, residuals and distance. */
-export interface CandidateRecord {
-  generation: number;
-  index: number;
-  values: readonly number[];
-  status: 'ok' | 'failed';
-  error: string | null;
-  /** The fitted targets' measured values (mean over replicates); null when a replicate failed. */
-  measures: number[] | null;
-  residuals: number[] | null;
-  /** Infinity for a failed candidate. */
-  distance: number;
-}
-
-/** One posterior-predictive point: a posterior draw run with the sweep's seeds. */
-export interface PredictivePoint {
-  point: number;
-  /** The particle of the posterior it was drawn from. */
-  particle: number;
-  values: readonly number[];
-  status: 'ok' | 'failed';
-  error: string | null;
-  /** Every target's measure (fitted and holdout), mean over replicates. */
-  measures: number[] | null;
-  /** Mean series of the targets' columns (`columns` order), one value per tick. */
-  series: number[][] | null;
-}
-
-export interface CalibrationRun {
-  plan: CalibrationPlan;
-  result: AbcResult;
-  /** Each generation's population (null for an unfinished last one). */
-  populations: (Population | null)[];
-  /** Every simulated candidate of every generation, by generation in evaluation (= index) order. */
-  candidates: CandidateRecord[][];
-  predictive: PredictivePoint[];
-  /** The series columns the targets read, in first-use order. */
-  predictiveColumns: string[];
-}
 
 export interface CalibrationOutcome {
   calibration: Calibration;

@@ -14,7 +14,7 @@ import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/output
 import { formatNumber } from '../run/simulate.js';
 import { CsvFile, csvCell } from '../sweep/files.js';
 import { generationBudget } from './abc-smc.js';
-import type { CalibrationRun, CandidateRecord } from './calibrate.js';
+import type { CalibrationRun, CandidateRecord } from './results.js';
 import type { Calibration } from './calibration-file.js';
 import { meets, residual, valueBand, type Target } from './distance.js';
 import { describeMeasure, type Measure } from './measures.js';

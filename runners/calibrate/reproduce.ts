@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import type { RerunContext } from '../reproduce/kinds.js';
+import type { RerunContext } from '../reproduce/rerun.js';
 import { statusProgress } from '../io/progress.js';
 import { calibrate } from './calibrate.js';
 import { loadCalibration, type Calibration } from './calibration-file.js';

@@ -16,21 +16,10 @@ import { planSweep } from '../sweep/design.js';
 import { runSweep } from '../sweep/sweep.js';
 import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
+import type { Rerun, RerunContext } from './rerun.js';
 import { rerunCalibration } from '../calibrate/reproduce.js';
 
-export interface RerunContext {
-  /** The directory being reproduced (its files already checked against the manifest). */
-  dir: string;
-  manifest: Manifest;
-  /** An empty temporary directory: write the re-run's files here, under the names in `manifest.files`. */
-  into: string;
-  /** Worker threads for kinds that use the pool (`--workers`, default all cores). */
-  workers: number;
-  quiet: boolean;
-}
-
-/** Re-run what a manifest describes into `context.into`; throw an InputError naming the manifest field it cannot use. */
-export type Rerun = (context: RerunContext) => Promise<void>;
+export type { Rerun, RerunContext } from './rerun.js';
 
 /** The kinds `defsim reproduce` knows, by manifest `kind`. */
 export const RERUNS: Readonly<Record<string, Rerun>> = {
