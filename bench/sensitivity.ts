@@ -57,8 +57,8 @@ const outcome = await runSweep(experiment, { out, workers });
 const sweepSeconds = (performance.now() - start) / 1000;
 console.log(`sweep: ${outcome.runs} runs in ${sweepSeconds.toFixed(1)} s, ${outcome.failed} failed`);
 
-const sweep = loadSweepForAnalysis(out);
-const problem = designProblem(sweep.design);
+const sweep = await loadSweepForAnalysis(out);
+const problem = designProblem(sweep.model.definition, sweep.design);
 const t0 = performance.now();
 const outputs = buildOutputs(sweep.runs, sweep.metricNames);
 let analysed = 0;

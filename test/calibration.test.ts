@@ -14,7 +14,7 @@ import { simulate, type RunResult } from '../runners/run/simulate.js';
 import { meets } from '../runners/calibrate/distance.js';
 import { measureValue } from '../runners/calibrate/measures.js';
 import { readTargetsFile } from '../runners/calibrate/targets.js';
-import { column, mean, meanOver, meanSeries, params, quantile, unitShares } from './helpers.js';
+import { column, DEFECTION, mean, meanOver, meanSeries, params, quantile, unitShares } from './helpers.js';
 
 const mainJob = parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'policy-comparison.yaml'), 'utf8')) as { set: Record<string, number> };
 const MAIN_SCALE = mainJob.set['population.scale'];
@@ -26,7 +26,7 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
 
   beforeAll(() => {
     const p = params({ 'population.scale': scale });
-    runs = seeds.map((seed) => simulate(p, seed));
+    runs = seeds.map((seed) => simulate(DEFECTION, p, seed));
     meanOf = (name) => meanSeries(runs.map((r) => column(r, name)));
   });
 
@@ -39,7 +39,7 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
     expect(failed).toEqual([]);
     // Each run's own summary reports the same targets.
     for (const r of runs) {
-      expect(r.summary.calibration.map((c) => c.id)).toEqual(record.targets.map((t) => t.id));
+      expect(r.summary.calibration!.map((c) => c.id)).toEqual(record.targets.map((t) => t.id));
       expect(r.summary.metrics.calibration_targets).toBe(record.targets.length);
     }
   });
@@ -83,9 +83,9 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
   });
 
   it('the machine-readable checks of the shapes in data/myanmar-2021.json (what defsim calibrate fits) hold for the mean run', () => {
-    const checks = readTargetsFile(join(import.meta.dirname, '..', 'data', 'myanmar-2021.json'), 25).targets.filter((t) => t.kind === 'check');
+    const checks = readTargetsFile(join(import.meta.dirname, '..', 'data', 'myanmar-2021.json'), 25, DEFECTION).targets.filter((t) => t.kind === 'check');
     expect(checks.map((c) => c.id)).toEqual(['army_flow_early', 'army_flow_late', 'police_vs_army_share']);
-    const failed = checks.map((c) => ({ c, value: measureValue(c.measure, meanOf) })).filter(({ c, value }) => !meets(c, value));
+    const failed = checks.map((c) => ({ c, value: measureValue(c.measure, meanOf, DEFECTION.record!.stockColumns) })).filter(({ c, value }) => !meets(c, value));
     expect(failed.map(({ c, value }) => `${c.id}: ${value} (allowed ${c.min ?? '-inf'}..${c.max ?? 'inf'})`)).toEqual([]);
   });
 

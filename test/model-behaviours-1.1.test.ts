@@ -87,7 +87,7 @@ describe('10. scale does not change the answer', () => {
       for (let u = 0; u < unitCount; u++) people += unitPeople[u];
       expect(people).toBe(REPORT_GROUPS.slice(0, 4).reduce((s, rg) => s + model.recorder.value(`serving_${rg.name}`, 0) + model.recorder.value(`defected_${rg.name}`, 0) + model.recorder.value(`captured_${rg.name}`, 0), 0));
     }
-    const summary = run({ 'population.scale': 20, 'time.ticks': 2 }, 1).summary.population;
+    const summary = run({ 'population.scale': 20, 'time.ticks': 2 }, 1).summary.population as { scale: number; groups: Record<string, { people: number; agents: number; weight: number }> };
     expect(summary.scale).toBe(20);
     expect(summary.groups.army_enlisted).toEqual({ people: 120000, agents: 6000, weight: 20 });
     expect(summary.groups.army_officer).toEqual({ people: 7500, agents: 7500, weight: 1 });

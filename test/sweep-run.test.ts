@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashInts } from '../engine/rng.js';
 import { resolveParameters } from '../runners/model/parameters.js';
 import { simulate } from '../runners/run/simulate.js';
+import { DEFECTION } from './helpers.js';
 
 type SweepModule = typeof import('../runners/sweep/sweep.js');
 
@@ -94,8 +95,8 @@ describe('sweep outputs', () => {
     const cell = (name: string) => row[header.indexOf(name)];
     expect(cell('seed')).toBe(String(hashInts(3, 4, 2)));
     expect([cell('sanctions.offRamp'), cell('sponsors.payout.soldierUsd')]).toEqual(['true', '5000']);
-    const params = resolveParameters('myanmar-2021', new Map<string, unknown>([['population.scale', 1000], ['time.ticks', 24], ['sanctions.offRamp', true], ['sponsors.payout.soldierUsd', 5000]]));
-    const single = simulate(params, hashInts(3, 4, 2));
+    const params = resolveParameters(DEFECTION, 'myanmar-2021', new Map<string, unknown>([['population.scale', 1000], ['time.ticks', 24], ['sanctions.offRamp', true], ['sponsors.payout.soldierUsd', 5000]]));
+    const single = simulate(DEFECTION, params, hashInts(3, 4, 2));
     expect(Number(cell('defected_all'))).toBe(single.summary.metrics.defected_all);
     expect(Number(cell('spend_usd'))).toBe(single.summary.metrics.spend_usd);
   });

@@ -9,8 +9,9 @@
  *   const outcome = await calibrate('experiments/calibrate-myanmar-2021.yaml', { out: 'out/cal' });
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { performance } from 'node:perf_hooks';
 import { InputError, inputError } from '../../engine/errors.js';
+import type { LoadedModel } from '../model/load.js';
 import { hashInts, RandomStream } from '../../engine/rng.js';
 import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../io/lock.js';
 import { prepareOutputDirectory } from '../io/outputs.js';
@@ -19,7 +20,7 @@ import { runSeed } from '../sweep/design.js';
 import { checkWorkers } from '../sweep/sweep.js';
 import type { RunOutcome, RunTask } from '../sweep/worker.js';
 import { abcSmc, type AbcProgress, type AbcResult, type Candidate, type Evaluate, type Population } from './abc-smc.js';
-import { baseOverrides, loadCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
+import { baseOverrides, openCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
 import { distanceOf } from './distance.js';
 import {
   CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, emptyJournalScan, encodeNumbers, fitKey,
@@ -40,6 +41,13 @@ export interface CalibrateOptions {
   resume?: boolean;
   /** Read the targets from this file instead of the calibration's `targets` (used by `defsim reproduce`). */
   targetsPath?: string;
+  /** The model (a name, a module path or a loaded model): the calibration's `model` must then agree with it. */
+  model?: string | LoadedModel;
+  /**
+   * Stop after this many generations whatever `until` says, with the wall-clock limit off
+   * (`defsim reproduce` of a calibration the wall clock stopped re-runs the generations it made).
+   */
+  replayGenerations?: number;
   onProgress?: (progress: CalibrationProgress) => void;
 }
 
@@ -70,7 +78,11 @@ export interface CalibrationOutcome {
 export async function calibrate(source: string | Record<string, unknown> | Calibration, options: CalibrateOptions = {}): Promise<CalibrationOutcome> {
   const workers = options.workers === undefined ? defaultWorkers() : checkWorkers(options.workers);
   if (options.resume && !options.out) throw new InputError('--resume needs --out: the directory of the calibration to finish');
-  const plan = loadCalibration(source, { targetsPath: options.targetsPath });
+  const plan = await openCalibration(source, { targetsPath: options.targetsPath, model: options.model });
+  const wallClock = plan.calibration.method.until.wallClockSeconds;
+  const started = performance.now();
+  if (options.replayGenerations !== undefined) plan.settings = { ...plan.settings, generations: options.replayGenerations };
+  else if (wallClock !== undefined) plan.settings = { ...plan.settings, stopNow: () => performance.now() - started >= wallClock * 1000 };
   workerFile(); // fail before anything is written when the worker is not compiled
   const session = options.out ? openCalibrationDirectory(options.out, plan, options.resume ?? false) : null;
   const pool = new RunPool(workers);
@@ -113,7 +125,7 @@ function openCalibrationDirectory(out: string, plan: CalibrationPlan, resume: bo
 }
 
 function openJournal(out: string, plan: CalibrationPlan, resume: boolean): Omit<Session, 'lock'> {
-  const header = calibrationJournalHeader(plan.calibration.name, plan.hash, MODEL_VERSION);
+  const header = calibrationJournalHeader(plan.calibration.name, plan.hash, plan.model.definition.version, plan.model.identity.sha256);
   const path = calibrationJournalPath(out);
   if (existsSync(path)) {
     if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a calibration (add --resume to finish it)');
@@ -134,7 +146,7 @@ async function runCalibration(
 ): Promise<CalibrationRun> {
   const { calibration } = plan;
   const replicates = calibration.replicates;
-  const base = [...baseOverrides(calibration)];
+  const base = [...baseOverrides(plan.model.definition, calibration)];
   const names = plan.priors.map((p) => p.name);
   const fitMeasures = plan.fitted.map((t) => t.measure);
   const candidates: CandidateRecord[][] = [];
@@ -173,7 +185,7 @@ async function runCalibration(
         };
       };
       const pendingOf = new Map(pending.map((k, p) => [serials[k], p]));
-      for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base, seriesEvery: 0, measures: fitMeasures })) {
+      for await (const outcomes of pool.run(pending.length * replicates, taskAt, { model: plan.model.reference, base, seriesEvery: 0, measures: fitMeasures })) {
         const finished: FitRecord[] = [];
         for (const outcome of outcomes) {
           counters.ranNow++;
@@ -219,7 +231,7 @@ async function runCalibration(
     }
     populations.push(next.value.population);
   }
-  const predictiveColumns = [...new Set(plan.targetsFile.targets.flatMap((t) => measureColumns(t.measure)))];
+  const predictiveColumns = [...new Set(plan.targetsFile.targets.flatMap((t) => measureColumns(t.measure, plan.model.definition.record?.stockColumns)))];
   const predictive = await runPredictive(plan, result.posterior, predictiveColumns, pool, session, counters, onProgress);
   return { plan, result, populations, candidates, predictive, predictiveColumns };
 }
@@ -305,7 +317,7 @@ async function runPredictive(
       };
     };
     const measures = plan.targetsFile.targets.map((t) => t.measure);
-    for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base: [...baseOverrides(calibration)], seriesEvery: 1, measures })) {
+    for await (const outcomes of pool.run(pending.length * replicates, taskAt, { model: plan.model.reference, base: [...baseOverrides(plan.model.definition, calibration)], seriesEvery: 1, measures })) {
       const finished: PredictiveRecord[] = [];
       for (const outcome of outcomes) {
         counters.ranNow++;

@@ -9,7 +9,8 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { parseLine, writeAll } from '../sweep/journal.js';
+import { writeAll } from '../io/csv.js';
+import { parseLine } from '../sweep/journal.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
 const FORMAT = 1;
@@ -20,6 +21,8 @@ export interface CalibrationJournalHeader {
   calibration: string;
   calibrationHash: string;
   modelVersion: string;
+  /** A user's model module: its sha256 when the calibration started (a changed module cannot resume it). */
+  modelSha256?: string;
 }
 
 /** A number as journaled: finite numbers as they are, NaN and ±Infinity as strings (JSON has no such numbers). */
@@ -56,8 +59,8 @@ export function calibrationJournalPath(dir: string): string {
   return join(dir, CALIBRATION_JOURNAL);
 }
 
-export function calibrationJournalHeader(name: string, hash: string, modelVersion: string): CalibrationJournalHeader {
-  return { journal: 'defsim-calibration', format: FORMAT, calibration: name, calibrationHash: hash, modelVersion };
+export function calibrationJournalHeader(name: string, hash: string, modelVersion: string, modelSha256?: string): CalibrationJournalHeader {
+  return { journal: 'defsim-calibration', format: FORMAT, calibration: name, calibrationHash: hash, modelVersion, ...(modelSha256 ? { modelSha256 } : {}) };
 }
 
 export class CalibrationJournal {
@@ -131,6 +134,9 @@ export function checkCalibrationHeader(dir: string, header: CalibrationJournalHe
   }
   if (header.modelVersion !== expected.modelVersion) {
     throw new InputError(`'${dir}' holds a calibration made with model version ${header.modelVersion}; this is ${expected.modelVersion} (allowed: resume with the same model version, or a new --out)`);
+  }
+  if ((header.modelSha256 ?? null) !== (expected.modelSha256 ?? null)) {
+    throw new InputError(`'${dir}' holds a calibration made with a different model module: the model file changed since it started (allowed: resume with the same model file, or a new --out)`);
   }
 }
 

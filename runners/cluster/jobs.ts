@@ -10,7 +10,9 @@ import { stringify as yamlStringify } from 'yaml';
 import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../../engine/errors.js';
 import { checkValue, int } from '../../engine/schema.js';
-import { loadExperiment, type Experiment } from '../sweep/experiment.js';
+import type { LoadedModel } from '../model/load.js';
+import { MODEL_OPTION } from '../model/option.js';
+import { loadExperiment, openExperiment, type Experiment } from '../sweep/experiment.js';
 import { jsonText, PACKAGE_ROOT, packageVersion, prepareOutputDirectory } from '../io/outputs.js';
 import { planSweep } from '../sweep/design.js';
 
@@ -39,11 +41,16 @@ interface ClusterPlan {
   out: string;
 }
 
-/** Validate the experiment and shard count, create `out` and write the frozen experiment into it. */
-function prepare(experimentPath: string, shardsText: string, out: string, force: boolean, maxRuns?: number): ClusterPlan {
-  const experiment = loadExperiment(experimentPath, maxRuns === undefined ? {} : { maxRuns });
+/**
+ * Validate the experiment and shard count, create `out` and write the frozen experiment into it.
+ * `model`: the experiment's model, loaded (a module path must be; built-in names need not be).
+ */
+function prepare(experimentPath: string, shardsText: string, out: string, force: boolean, model?: LoadedModel): ClusterPlan {
+  const loaded = loadExperiment(experimentPath, model ? { model } : {});
+  // A model module is named by its absolute path in the frozen copy, so every node finds it.
+  const experiment = model && !model.builtIn ? { ...loaded, model: model.reference } : loaded;
   const shards = checkValue('--shards', SHARDS_SPEC, shardsText) as number;
-  const plan = planSweep(experiment);
+  const plan = planSweep(experiment, model);
   const dir = resolve(out);
   prepareOutputDirectory(dir, force);
   // Every task reads this copy, so editing the experiment file later cannot split the sweep.
@@ -80,13 +87,15 @@ export interface SlurmOptions {
   mem?: string;
   defsim?: string;
   force?: boolean;
+  /** The experiment's model, loaded (needed for a model module; `openExperiment` loads it). */
+  model?: LoadedModel;
 }
 
 /** Write experiment.json, sweep.sbatch, merge.sbatch and submit.sh into `out`; returns their paths. */
 export function writeSlurmJob(experimentPath: string, options: SlurmOptions): { out: string; files: string[]; shards: number; runs: number } {
   const time = checkTime(options.time);
   const cpus = checkValue('--cpus-per-task', CPUS_SPEC, options.cpusPerTask) as number;
-  const plan = prepare(experimentPath, options.shards, options.out, options.force ?? false);
+  const plan = prepare(experimentPath, options.shards, options.out, options.force ?? false, options.model);
   const { out, shards, experiment } = plan;
   const defsim = options.defsim ?? defaultDefsimCommand();
   const name = `defsim-${experiment.name}`;
@@ -166,6 +175,8 @@ export interface K8sOptions {
   dataPath: string;
   namespace?: string;
   force?: boolean;
+  /** The experiment's model, loaded (needed for a model module). */
+  model?: LoadedModel;
 }
 
 /**
@@ -177,7 +188,7 @@ export function writeK8sJob(experimentPath: string, options: K8sOptions): { out:
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.pvc)) throw inputError('--pvc', options.pvc, 'a PersistentVolumeClaim name (lower-case letters, digits and -)');
   if (!options.dataPath.startsWith('/')) throw inputError('--data-path', options.dataPath, 'an absolute path inside the container');
   const cpus = checkValue('--cpus', CPUS_SPEC, options.cpus) as number;
-  const plan = prepare(experimentPath, options.shards, options.out, options.force ?? false);
+  const plan = prepare(experimentPath, options.shards, options.out, options.force ?? false, options.model);
   const { out, shards, experiment } = plan;
   const parallelism = options.parallelism === undefined ? shards : (checkValue('--parallelism', SHARDS_SPEC, options.parallelism) as number);
   const name = `defsim-${experiment.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 50);
@@ -262,13 +273,14 @@ function writeYaml(path: string, value: unknown): string {
   return path;
 }
 
-interface SlurmArgs { experiment: string; shards: string; out: string; time: string; 'cpus-per-task': string; partition?: string; account?: string; mem?: string; defsim?: string; force: boolean }
+interface SlurmArgs { experiment: string; model?: string; shards: string; out: string; time: string; 'cpus-per-task': string; partition?: string; account?: string; mem?: string; defsim?: string; force: boolean }
 export const slurmCommand: CommandModule<object, SlurmArgs> = {
   command: 'slurm <experiment>',
   describe: 'Write a Slurm array job (one shard per task) and a merge job that runs after it (afterok), with submit.sh',
   builder: (y: Argv) =>
     y
       .positional('experiment', { type: 'string' })
+      .option('model', MODEL_OPTION)
       .option('shards', { type: 'string', demandOption: true, describe: 'Number of array tasks' })
       .option('out', { type: 'string', demandOption: true, describe: 'Directory for the scripts, the shard directories and the merged sweep (all/)' })
       .option('time', { type: 'string', default: '01:00:00', describe: 'Time limit per task (Slurm --time)' })
@@ -278,9 +290,10 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
       .option('mem', { type: 'string', describe: 'Memory per task (Slurm --mem, e.g. 4G)' })
       .option('defsim', { type: 'string', describe: 'Command that runs defsim on the nodes (default: this installation, node …/dist/runners/cli.js)' })
       .option('force', { type: 'boolean', default: false }) as unknown as Argv<SlurmArgs>,
-  handler: (args) => {
+  handler: async (args) => {
+    const { model } = await openExperiment(args.experiment, { model: args.model });
     const r = writeSlurmJob(args.experiment, {
-      shards: args.shards, out: args.out, time: args.time, cpusPerTask: args['cpus-per-task'],
+      model, shards: args.shards, out: args.out, time: args.time, cpusPerTask: args['cpus-per-task'],
       partition: args.partition, account: args.account, mem: args.mem, defsim: args.defsim, force: args.force,
     });
     console.log(`${r.runs} runs in ${r.shards} shards; wrote ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')} in ${r.out}`);
@@ -288,13 +301,14 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
   },
 };
 
-interface K8sArgs { experiment: string; shards: string; out: string; image: string; parallelism?: string; cpus: string; memory: string; pvc: string; 'data-path': string; namespace?: string; force: boolean }
+interface K8sArgs { experiment: string; model?: string; shards: string; out: string; image: string; parallelism?: string; cpus: string; memory: string; pvc: string; 'data-path': string; namespace?: string; force: boolean }
 export const k8sCommand: CommandModule<object, K8sArgs> = {
   command: 'k8s <experiment>',
   describe: 'Write a Kubernetes Indexed Job (one shard per completion index), a merge Job and submit-k8s.sh',
   builder: (y: Argv) =>
     y
       .positional('experiment', { type: 'string' })
+      .option('model', MODEL_OPTION)
       .option('shards', { type: 'string', demandOption: true, describe: 'Number of completion indexes' })
       .option('out', { type: 'string', demandOption: true, describe: 'Directory for the manifests' })
       .option('image', { type: 'string', demandOption: true, describe: 'Container image with defsim installed' })
@@ -305,9 +319,10 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
       .option('data-path', { type: 'string', default: '/data', describe: 'Where the volume is mounted' })
       .option('namespace', { type: 'string' })
       .option('force', { type: 'boolean', default: false }) as unknown as Argv<K8sArgs>,
-  handler: (args) => {
+  handler: async (args) => {
+    const { model } = await openExperiment(args.experiment, { model: args.model });
     const r = writeK8sJob(args.experiment, {
-      shards: args.shards, out: args.out, image: args.image, parallelism: args.parallelism, cpus: args.cpus,
+      model, shards: args.shards, out: args.out, image: args.image, parallelism: args.parallelism, cpus: args.cpus,
       memory: args.memory, pvc: args.pvc, dataPath: args['data-path'], namespace: args.namespace, force: args.force,
     });
     console.log(`${r.runs} runs in ${r.shards} shards; wrote ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')} in ${r.out}`);

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule, Argv } from 'yargs';
 import { InputError } from '../../engine/errors.js';
-import { MODEL_VERSION } from '../../agents/defection/model.js';
+import { manifestModel } from '../model/manifest-model.js';
+import { MODEL_OPTION } from '../model/option.js';
 import { loadExperiment, type Experiment } from '../sweep/experiment.js';
 import { withDirectoryLock } from '../io/lock.js';
 import { writingTo } from '../io/output-error.js';
@@ -53,6 +54,9 @@ export function shardProblems(shards: ShardDirectory[]): string[] {
     if (s.manifest.experimentHash !== first.manifest.experimentHash) {
       problems.push(`${s.dir}: from a different experiment ('${s.manifest.experiment.name}', hash ${s.manifest.experimentHash.slice(0, 12)}…; ${first.dir} has '${first.manifest.experiment.name}', ${first.manifest.experimentHash.slice(0, 12)}…)`);
     }
+    if (JSON.stringify(s.manifest.model ?? null) !== JSON.stringify(first.manifest.model ?? null)) {
+      problems.push(`${s.dir}: made with the model ${JSON.stringify(s.manifest.model ?? null)}; ${first.dir} with ${JSON.stringify(first.manifest.model ?? null)}`);
+    }
     if (s.manifest.modelVersion !== first.manifest.modelVersion) {
       problems.push(`${s.dir}: made with model version ${s.manifest.modelVersion}; ${first.dir} with ${first.manifest.modelVersion}`);
     }
@@ -88,7 +92,7 @@ function compactList(values: number[]): string {
 }
 
 /** Merge shard directories into `out`; throws an InputError listing every problem. */
-export async function mergeShards(dirs: string[], out: string, force = false): Promise<SweepManifest> {
+export async function mergeShards(dirs: string[], out: string, force = false, modelOverride?: string): Promise<SweepManifest> {
   if (dirs.length === 0) throw new InputError("invalid value for 'dirs': none given (allowed: the shard directories of one sweep)");
   const read = dirs.map(readShard);
   const unreadable = read.filter((r): r is string => typeof r === 'string');
@@ -97,13 +101,14 @@ export async function mergeShards(dirs: string[], out: string, force = false): P
   if (problems.length > 0) {
     throw new InputError(`cannot merge ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'}:\n  - ${problems.join('\n  - ')}`);
   }
-  const experiment: Experiment = loadExperiment(shards[0].manifest.experiment);
-  const plan = planSweep(experiment);
+  const model = await manifestModel(shards[0].dir, shards[0].manifest, modelOverride);
+  const experiment: Experiment = loadExperiment(shards[0].manifest.experiment, { model });
+  const plan = planSweep(experiment, model);
   if (plan.hash !== shards[0].manifest.experimentHash) {
     throw new InputError(`${shards[0].dir}/manifest.json: the experiment it records does not hash to its experimentHash (edited by hand?)`);
   }
-  if (shards[0].manifest.modelVersion !== MODEL_VERSION) {
-    throw new InputError(`the shards were made with model version ${shards[0].manifest.modelVersion}; this defsim has ${MODEL_VERSION} (allowed: merge with the defsim that made them)`);
+  if (shards[0].manifest.modelVersion !== model.definition.version) {
+    throw new InputError(`the shards were made with model version ${shards[0].manifest.modelVersion}; this defsim has ${model.definition.version} (allowed: merge with the defsim that made them)`);
   }
   return withDirectoryLock(out, async () => {
     prepareOutputDirectory(out, force);
@@ -117,7 +122,7 @@ export async function mergeShards(dirs: string[], out: string, force = false): P
   });
 }
 
-export const mergeCommand: CommandModule<object, { dirs: string[]; out: string; force: boolean; quiet: boolean }> = {
+export const mergeCommand: CommandModule<object, { dirs: string[]; out: string; force: boolean; quiet: boolean; model?: string }> = {
   command: 'merge <dirs..>',
   describe: "Check that the shard directories of one sweep are complete, then merge them into one sweep directory (byte-identical to a single-machine sweep)",
   builder: (y: Argv) =>
@@ -125,10 +130,11 @@ export const mergeCommand: CommandModule<object, { dirs: string[]; out: string; 
       .positional('dirs', { type: 'string', array: true, describe: 'Shard directories (e.g. out/exp/shard-*)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Directory for the merged sweep' })
       .option('force', { type: 'boolean', default: false, describe: 'Write into a non-empty directory' })
-      .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<{ dirs: string[]; out: string; force: boolean; quiet: boolean }>,
+      .option('model', { ...MODEL_OPTION, describe: "The model module of the shards, when the file their manifests record has moved (its sha256 must match)" })
+      .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<{ dirs: string[]; out: string; force: boolean; quiet: boolean; model?: string }>,
   handler: async (args) => {
     const again = `defsim merge ${args.dirs.join(' ')} --out ${args.out} --force`;
-    const manifest = await writingTo(args.out, again, () => mergeShards(args.dirs, args.out, args.force));
+    const manifest = await writingTo(args.out, again, () => mergeShards(args.dirs, args.out, args.force, args.model));
     if (!args.quiet) {
       console.log(`${manifest.experiment.name}: merged ${args.dirs.length} shards, ${manifest.runs} runs, ${manifest.failed} failed; wrote ${Object.keys(manifest.files).join(', ')}, manifest.json in ${args.out}`);
     }

@@ -14,7 +14,7 @@ import { writingTo } from '../io/output-error.js';
 import { readEffects } from './files.js';
 import type { Policy } from './ranking.js';
 import { mainSummary } from './summary.js';
-import { loadExperiment, type Experiment } from '../sweep/experiment.js';
+import { openExperiment } from '../sweep/experiment.js';
 import { PACKAGE_ROOT } from '../io/outputs.js';
 import { runsProgress } from '../io/progress.js';
 import { planSweep, type SweepPlan } from '../sweep/design.js';
@@ -62,8 +62,11 @@ export const mainCommand: CommandModule<object, MainArgs> = {
       .option('experiment', { type: 'string', describe: 'Another comparison to run the same way: an experiment file with a baseline (default experiments/policy-comparison.yaml)' })
       .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<MainArgs>,
   handler: async (args) => {
-    const experiment: Experiment = loadExperiment(args.experiment ?? MAIN_EXPERIMENT);
-    const plan = planSweep(experiment);
+    const { experiment, model } = await openExperiment(args.experiment ?? MAIN_EXPERIMENT);
+    if (model.definition.name !== 'defection' || !model.builtIn) {
+      throw new InputError(`invalid value for '--experiment': ${JSON.stringify(args.experiment)} runs the model '${model.definition.name}' (allowed: an experiment of the defection model: the main job prints the defection policy comparison; run other models with 'defsim sweep')`);
+    }
+    const plan = planSweep(experiment, model);
     const { baseline, policies } = policiesOf(plan);
     const final = join(args.out, experiment.name);
     if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
@@ -80,7 +83,7 @@ export const mainCommand: CommandModule<object, MainArgs> = {
     const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
     try {
       outcome = await writingTo(args.out, again, async () => {
-        const runs = sweep(experiment, { out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+        const runs = sweep(experiment, { model, out: staging, workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
         let next;
         while (!(next = await runs.next()).done) {
           const point = samples.get(next.value.pointId)!;

@@ -34,8 +34,8 @@ export interface EffectRow {
 export interface EffectOptions {
   pairing: Pairing;
   t: TQuantile;
-  /** The metric holding what was spent, in US dollars (default `spend_usd`); without it no ratio is defined. */
-  spendMetric?: string;
+  /** The metric holding what was spent, in US dollars (default `spend_usd`; null: none); without it no ratio is defined. */
+  spendMetric?: string | null;
   /** Which metrics count defections (default: names starting `defected_`). */
   isDefectionCount?: (metric: string) => boolean;
 }
@@ -66,13 +66,13 @@ const COST_REASONS: Record<UndefinedRatio, string> = {
  */
 export function effectRows(point: PointSamples, baseline: PointSamples, metrics: readonly string[], options: EffectOptions & { sameRuns?: boolean }): EffectRow[] {
   const pairing: Pairing = options.sameRuns ? 'paired' : options.pairing;
-  const spendMetric = options.spendMetric ?? SPEND_METRIC;
+  const spendMetric = options.spendMetric === undefined ? SPEND_METRIC : options.spendMetric;
   const countsDefections = options.isDefectionCount ?? isDefectionCount;
-  const spendAt = (samples: PointSamples, like: readonly number[]) => samples.get(spendMetric) ?? like.map(() => NaN);
+  const spendAt = (samples: PointSamples, like: readonly number[]) => (spendMetric === null ? undefined : samples.get(spendMetric)) ?? like.map(() => NaN);
   return metrics.map((metric) => {
     const y = point.get(metric) ?? [];
     const b = baseline.get(metric) ?? [];
-    const hasSpend = point.has(spendMetric) && baseline.has(spendMetric);
+    const hasSpend = spendMetric !== null && point.has(spendMetric) && baseline.has(spendMetric);
     // Without a spend metric the effect itself still counts: pair the metric with itself.
     const joint = jointEffects(y, hasSpend ? spendAt(point, y) : y, b, hasSpend ? spendAt(baseline, b) : b, pairing);
     const effect = effectInterval(joint.y, options.t);
@@ -87,7 +87,7 @@ export function effectRows(point: PointSamples, baseline: PointSamples, metrics:
       effectCi95Low: effect.ci95Low,
       effectCi95High: effect.ci95High,
       spendOverBaselineUsd: hasSpend ? joint.s.effect : NaN,
-      ...ratioFields('effectPerMillionUsd', perMillion, hasSpend ? PER_MILLION_REASONS : { ...PER_MILLION_REASONS, zero: `no ${spendMetric} metric` }),
+      ...ratioFields('effectPerMillionUsd', perMillion, hasSpend ? PER_MILLION_REASONS : { ...PER_MILLION_REASONS, zero: spendMetric === null ? 'no spend metric' : `no ${spendMetric} metric` }),
       ...ratioFields('costPerAdditionalDefectionUsd', cost, COST_REASONS),
     } as EffectRow;
   });

@@ -12,6 +12,10 @@ export interface SweepEffectsOptions {
   metrics: readonly string[];
   pairing: Pairing;
   t: TQuantile;
+  /** The metric holding spend (null: none, no ratio is defined). */
+  spendMetric: string | null;
+  /** Which metrics count people or agents (their cost per additional one is given). */
+  isCount: (metric: string) => boolean;
   /** Per-replicate values of every metric at a point (index = replicate; NaN where a run failed). */
   readPoint: (pointId: number) => PointSamples;
   /** Write one CSV row (cells already quoted where needed). */
@@ -26,11 +30,11 @@ export class SweepEffects {
 
   /** The rows of one point: `valueCells` are its varied parameters' cells, `samples` its replicates. */
   point(pointId: number, valueCells: readonly string[], samples: PointSamples): void {
-    const { baselines, metrics, pairing, t, write, quote } = this.options;
+    const { baselines, metrics, pairing, t, write, quote, spendMetric, isCount } = this.options;
     const baselineId = baselines[pointId];
     const sameRuns = baselineId === pointId;
     const baseline = sameRuns ? samples : this.baselineSamples(baselineId);
-    for (const row of effectRows(samples, baseline, metrics, { pairing, t, sameRuns })) {
+    for (const row of effectRows(samples, baseline, metrics, { pairing, t, sameRuns, spendMetric, isDefectionCount: isCount })) {
       const cells = effectCells(row, baselineId);
       write([String(pointId), ...valueCells, quote(cells[0]), ...cells.slice(1, -2), quote(cells.at(-2)!), quote(cells.at(-1)!)]);
     }

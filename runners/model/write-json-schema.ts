@@ -1,25 +1,28 @@
 /**
  * Writes schema/params.schema.json (run config files, for editors) and docs/PARAMETERS.md from the
- * one parameter schema. Run by the build; the tests check both files are up to date.
+ * defection model's parameter schema (the default model's; another model's parameters are listed
+ * by `defsim params --model NAME`). Run by the build; the tests check both files are up to date.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allowedText, flattenSchema, toJsonSchema } from '../../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../../agents/defection/params.js';
-import { SCENARIO_NAMES } from '../../agents/defection/scenarios.js';
 import { PACKAGE_ROOT } from '../io/outputs.js';
+import { defaultModel } from './load.js';
+import { scenarioNames } from './parameters.js';
 
 export function runConfigJsonSchema(): Record<string, unknown> {
-  const tree = toJsonSchema(PARAMETER_SCHEMA) as { properties: Record<string, unknown> };
+  const model = defaultModel().definition;
+  const tree = toJsonSchema(model.schema) as { properties: Record<string, unknown> };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'defsim run configuration',
-    description: 'Parameters of the defection model (nested as here, or as dotted keys), plus an optional scenario and seed.',
+    description: `Parameters of the ${model.name} model (nested as here, or as dotted keys), plus an optional scenario and seed.`,
     type: 'object',
     additionalProperties: false,
     properties: {
-      scenario: { enum: SCENARIO_NAMES, description: 'Base scenario' },
+      model: { const: model.name, description: `The model: this schema is the ${model.name} model's (another model's config names it, and is checked by defsim run)` },
+      scenario: { enum: scenarioNames(model), description: 'Base scenario' },
       seed: { type: 'integer', minimum: 0, description: 'Random seed' },
       ...tree.properties,
     },
@@ -31,7 +34,7 @@ export function parametersMarkdown(): string {
   const lines = [
     '# Parameters',
     '',
-    'Generated from the parameter schema (`agents/params.ts`) by `npm run build`; do not edit by hand.',
+    'Generated from the defection model\'s parameter schema (`agents/defection/params.ts`) by `npm run build`; do not edit by hand.',
     'Defaults are the calibrated `myanmar-2021` scenario. Set any of them with `--set path=value` or in a config file.',
     'The last column is the basis of each value (ODD+2\'s rationale): `data` (an observed quantity, with its source),',
     '`calibrated` (and the targets of data/myanmar-2021.json that identify it), `assumption` (no target identifies it;',
@@ -41,7 +44,7 @@ export function parametersMarkdown(): string {
     '| parameter | default | allowed | unit | meaning | basis |',
     '|---|---|---|---|---|---|',
   ];
-  for (const [path, spec] of flattenSchema(PARAMETER_SCHEMA)) {
+  for (const [path, spec] of flattenSchema(defaultModel().definition.schema)) {
     lines.push(`| \`${path}\` | ${spec.default} | ${allowedText(spec)} | ${spec.unit} | ${spec.doc} | ${spec.source ?? ''} |`);
   }
   return lines.join('\n') + '\n';

@@ -1,15 +1,19 @@
 /**
- * `defsim run`: resolve parameters, simulate, write series.csv, summary.json and manifest.json.
+ * A single run's directory: series.csv, summary.json and manifest.json (last). The run is made
+ * before anything is written, so a run that fails (bad output of a user's model, a parameter
+ * clash) leaves nothing behind.
  */
+import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Parameters } from '../../agents/defection/params.js';
-import { MODEL_VERSION } from '../../agents/defection/model.js';
+import type { ParameterValues } from '../../engine/model.js';
 import { jsonText, prepareOutputDirectory, toolInfo, writeFileAtomic } from '../io/outputs.js';
+import type { LoadedModel } from '../model/load.js';
 import { seriesCsv, simulate, type RunResult, type SimulateOptions } from './simulate.js';
 
 export interface RunRequest {
+  model: LoadedModel;
   scenario: string;
-  params: Parameters;
+  params: ParameterValues;
   seed: number;
   out: string;
   force?: boolean;
@@ -18,8 +22,15 @@ export interface RunRequest {
 }
 
 export function runToDirectory(request: RunRequest): RunResult {
-  prepareOutputDirectory(request.out, request.force ?? false);
-  const result = simulate(request.params, request.seed, request.simulate);
+  const existed = existsSync(request.out);
+  prepareOutputDirectory(request.out, request.force ?? false); // refuse a non-empty --out before a long run
+  let result: RunResult;
+  try {
+    result = simulate(request.model.definition, request.params, request.seed, request.simulate);
+  } catch (error) {
+    if (!existed) rmdirSync(request.out);
+    throw error;
+  }
   writeRunDirectory(request.out, result, request);
   return result;
 }
@@ -32,7 +43,8 @@ export function writeRunDirectory(dir: string, result: RunResult, request: Omit<
   const manifest = {
     kind: 'run',
     ...toolInfo(),
-    modelVersion: MODEL_VERSION,
+    model: request.model.identity,
+    modelVersion: result.modelVersion,
     command: request.command ?? null,
     scenario: request.scenario,
     seed: result.seed,

@@ -1,136 +1,90 @@
 /**
- * The one run function: build the model from resolved parameters and a seed, run it, and return
- * the series and the summary. The CLI, sweep workers, benchmarks and tests all call this.
+ * The one run function: run a model with resolved parameters and a seed, check what it returned
+ * against the model interface, and assemble the summary (the model's own information first, the
+ * series at the last tick, the series at the record's target ticks and the comparison with the
+ * record when the model has one, and the metrics). The CLI, sweep workers, benchmarks and tests
+ * all call this.
  */
 import { performance } from 'node:perf_hooks';
-import { compareWithRecord, type CalibrationResult } from '../../agents/defection/calibration.js';
-import { DefectionModel, MODEL_VERSION } from '../../agents/defection/model.js';
-import { GROUPS } from '../../agents/defection/groups.js';
-import { parameterRelationProblem, type Parameters } from '../../agents/defection/params.js';
-import { peopleByGroup } from '../../agents/defection/population.js';
 import { InputError } from '../../engine/errors.js';
+import type { ModelDefinition, ParameterValues } from '../../engine/model.js';
+import { checkRunOutput } from '../model/check.js';
+import { ticksOf } from '../model/parameters.js';
+import { formatNumber } from '../io/csv.js';
+import { compareWithRecord, type RecordComparison } from './record.js';
 
 export interface RunResult {
+  readonly model: string;
   readonly modelVersion: string;
   readonly seed: number;
   readonly ticks: number;
   readonly columns: readonly string[];
   readonly units: Readonly<Record<string, string>>;
-  /** One Float64Array per column, one entry per tick. */
-  readonly data: readonly Float64Array[];
+  /** One array per column, one entry per tick. */
+  readonly data: readonly ArrayLike<number>[];
   readonly summary: RunSummary;
-  readonly timing: { setupSeconds: number; loopSeconds: number; agentSteps: number };
+  readonly timing: { seconds: number; agentSteps: number };
 }
 
+/**
+ * summary.json after scenario, seed and ticks: the model's `info` entries, `final` (every series
+ * at the last tick), with a record `atTargetTicks` (every series at each target's tick), the
+ * model's `headline` entries, `metrics`, and with a record `calibration` (each target beside the
+ * model's value).
+ */
 export interface RunSummary {
-  /** How the population was represented: for each group, its people, its agents and the people per agent. */
-  population: { scale: number; groups: Record<string, { people: number; agents: number; weight: number }> };
+  readonly [key: string]: unknown;
   final: Record<string, number>;
-  atTargetTicks: Record<string, Record<string, number>>;
-  costPerDefectionUsd: number;
+  atTargetTicks?: Record<string, Record<string, number>>;
   metrics: Record<string, number>;
-  calibration: CalibrationResult[];
+  calibration?: RecordComparison[];
 }
 
 export interface SimulateOptions {
   onTick?: (tick: number, ticks: number) => void;
 }
 
-export function simulate(params: Parameters, seed: number, options: SimulateOptions = {}): RunResult {
-  const problem = parameterRelationProblem(params);
+export function simulate(model: ModelDefinition, params: ParameterValues, seed: number, options: SimulateOptions = {}): RunResult {
+  const problem = model.checkParameters?.(params, new Set()) ?? null;
   if (problem) throw new InputError(problem);
+  const ticks = ticksOf(model, params);
   const t0 = performance.now();
-  const model = new DefectionModel(params, seed);
-  const population = populationSummary(params, model);
-  const t1 = performance.now();
-  const ticks = params.time.ticks;
-  let recorder;
-  try {
-    recorder = model.run(options.onTick ? (t) => options.onTick!(t, ticks) : undefined);
-  } finally {
-    model.release(); // only the recorder's series leave the run
-  }
-  const t2 = performance.now();
-  const columns = recorder.columns;
-  const data = recorder.data;
-  const value = (column: string, tick: number) => (tick < ticks ? recorder.value(column, tick) : undefined);
-  const initial = (group: string) => recorder.value(`serving_${group}`, 0) + recorder.value(`defected_${group}`, 0) + recorder.value(`captured_${group}`, 0);
-  const calibration = compareWithRecord(value, initial);
-  const last = ticks - 1;
-  const final = Object.fromEntries(columns.map((c) => [c, recorder.value(c, last)]));
-  const atTargetTicks: Record<string, Record<string, number>> = {};
-  for (const c of calibration) {
-    atTargetTicks[c.tick] ??= Object.fromEntries(columns.map((col) => [col, recorder.value(col, c.tick)]));
-  }
-  const spend = final.spend_usd;
-  const millions = spend / 1e6;
-  const militaryLost = 1 - final.military_capacity;
-  const economicLost = 1 - final.economic_capacity;
-  const metrics: Record<string, number> = {
-    defected_all: final.defected_all,
-    defected_army: final.defected_army,
-    defected_police: final.defected_police,
-    defected_official: final.defected_official,
-    defected_official_senior: final.defected_official_senior,
-    defected_official_economic: final.defected_official_economic,
-    defected_tycoon: final.defected_tycoon,
-    captured_all: final.captured_all,
-    sanctioned: final.sanctioned,
-    sanctioned_defected: final.sanctioned_defected,
-    sanctioned_soldier: final.sanctioned_soldier,
-    sanctioned_official: final.sanctioned_official,
-    sanctioned_tycoon: final.sanctioned_tycoon,
-    out_official: final.out_official,
-    returned_official: final.returned_official,
-    pardoned_army: final.pardoned_army,
-    pardoned_police: final.pardoned_police,
-    conscripts: final.conscripts,
-    defected_army_conscript: final.defected_army_conscript,
-    reprisals: final.reprisals,
-    spend_usd: spend,
-    payouts_usd: final.payouts_usd,
-    visa_cost_usd: final.visa_cost_usd,
-    safe_house_cost_usd: final.safe_house_cost_usd,
-    budget_left_usd: final.budget_left_usd,
-    paid_defections: final.paid_defections,
-    cost_per_paid_defection_usd: final.paid_defections > 0 ? final.payouts_usd / final.paid_defections : NaN,
-    military_capacity_lost: militaryLost,
-    economic_capacity_lost: economicLost,
-    // Totals over spend: every defection and all capacity lost, including what would have happened
-    // with no money at all; what the money bought is an effect over a baseline (effects.csv).
-    defections_total_per_million_usd: spend > 0 ? final.defected_all / millions : NaN,
-    capacity_lost_total_per_million_usd: spend > 0 ? (militaryLost + economicLost) / 2 / millions : NaN,
-    military_capacity_lost_total_per_million_usd: spend > 0 ? militaryLost / millions : NaN,
-    economic_capacity_lost_total_per_million_usd: spend > 0 ? economicLost / millions : NaN,
-    calibration_passed: calibration.filter((c) => c.pass).length,
-    calibration_targets: calibration.length,
+  const output = model.run(params, seed, options.onTick ? { onTick: options.onTick } : {});
+  const seconds = (performance.now() - t0) / 1000;
+  checkRunOutput(model, output, ticks);
+  const columns = output.columns;
+  const data = output.data;
+  const index = new Map(columns.map((c, i) => [c, i]));
+  const value = (column: string, tick: number) => {
+    const i = index.get(column);
+    return i === undefined || tick >= ticks ? undefined : data[i][tick];
   };
+  const last = ticks - 1;
+  const final = Object.fromEntries(columns.map((c, i) => [c, data[i][last]]));
+  const metrics: Record<string, number> = { ...output.metrics };
+  const summary: Record<string, unknown> = { ...output.info, final };
+  if (model.record) {
+    const calibration = compareWithRecord(model.record, value);
+    const atTargetTicks: Record<string, Record<string, number>> = {};
+    for (const c of calibration) atTargetTicks[c.tick] ??= Object.fromEntries(columns.map((col, i) => [col, data[i][c.tick]]));
+    Object.assign(summary, { atTargetTicks, ...output.headline, metrics, calibration });
+    metrics.calibration_passed = calibration.filter((c) => c.pass).length;
+    metrics.calibration_targets = calibration.length;
+  } else {
+    Object.assign(summary, { ...output.headline, metrics });
+  }
+  const units = Object.fromEntries(model.series.filter((s) => index.has(s.name)).map((s) => [s.name, s.unit]));
   return {
-    modelVersion: MODEL_VERSION,
+    model: model.name,
+    modelVersion: model.version,
     seed,
     ticks,
     columns,
-    units: recorder.units,
+    units,
     data,
-    summary: { population, final, atTargetTicks, costPerDefectionUsd: final.cost_per_defection_usd, metrics, calibration },
-    timing: { setupSeconds: (t1 - t0) / 1000, loopSeconds: (t2 - t1) / 1000, agentSteps: model.agentSteps },
+    summary: summary as RunSummary,
+    timing: { seconds, agentSteps: output.agentSteps ?? 0 },
   };
-}
-
-/** People, agents and people per agent of every group (conscripts: the intake over the horizon). */
-function populationSummary(params: Parameters, model: DefectionModel): RunSummary['population'] {
-  const people = peopleByGroup(params.population);
-  const { groupSize, groupWeight } = model.population;
-  const groups: RunSummary['population']['groups'] = {};
-  GROUPS.forEach((g, i) => {
-    groups[g.name] = { people: people[i] > 0 ? people[i] : groupSize[i] * groupWeight[i], agents: groupSize[i], weight: groupWeight[i] };
-  });
-  return { scale: params.population.scale, groups };
-}
-
-/** A number as it appears in every CSV: shortest round-trip form; non-finite values are empty cells. */
-export function formatNumber(x: number): string {
-  return Number.isFinite(x) ? String(x) : '';
 }
 
 export function seriesCsv(result: Pick<RunResult, 'columns' | 'data' | 'ticks'>): string {

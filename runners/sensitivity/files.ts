@@ -10,11 +10,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
 import { loadExperiment, type Experiment, type ParameterValue } from '../sweep/experiment.js';
+import type { LoadedModel } from '../model/load.js';
+import { manifestModel } from '../model/manifest-model.js';
 import { LOCK_FILE } from '../io/lock.js';
 import { jsonText, sha256, writeFileAtomic } from '../io/outputs.js';
-import { readStructuredFile } from '../model/parameters.js';
-import { formatNumber } from '../run/simulate.js';
-import { csvCell } from '../sweep/files.js';
+import { readStructuredFile } from '../io/structured-file.js';
+import { csvCell, formatNumber } from '../io/csv.js';
 import type { ConvergenceRow, IndexRow } from './convergence.js';
 import { crossCombinations, sampledPoints, unitDesign, type SampledDesign } from './design.js';
 import type { RunValues } from './outputs.js';
@@ -99,6 +100,8 @@ export interface SweepForAnalysis {
   readonly dir: string;
   readonly manifest: Record<string, unknown>;
   readonly manifestSha256: string;
+  /** The model the sweep ran (its manifest's `model`, or --model for a module that moved). */
+  readonly model: LoadedModel;
   readonly experiment: Experiment;
   readonly design: SampledDesign;
   readonly unit: Design;
@@ -118,7 +121,7 @@ function readJson(path: string, what: string): Record<string, unknown> {
 }
 
 /** Read a finished sobol or morris sweep; bad or unfinished directories are refused with one message. */
-export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
+export async function loadSweepForAnalysis(dir: string, modelOverride?: string): Promise<SweepForAnalysis> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('DIR', dir, 'a sweep result directory (written by defsim sweep)');
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
@@ -129,13 +132,14 @@ export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
   const manifest = readJson(manifestPath, 'the sweep manifest');
   if (manifest.kind !== 'sweep') throw new InputError(`'${dir}' holds a ${String(manifest.kind)} result (allowed: a sweep with a sobol or morris design)`);
   if (manifest.shard !== undefined) throw new InputError(`'${dir}' holds shard ${String(manifest.shard)} of a sweep (allowed: the whole sweep: combine the shards with defsim merge first)`);
-  const experiment = loadExperiment(manifest.experiment as Experiment, { maxRuns: Number.MAX_SAFE_INTEGER });
+  const model = await manifestModel(dir, manifest, modelOverride);
+  const experiment = loadExperiment(manifest.experiment as Experiment, { maxRuns: Number.MAX_SAFE_INTEGER, model });
   const design = experiment.design;
   if (design.type !== 'sobol' && design.type !== 'morris') {
     throw new InputError(`'${dir}' holds a ${design.type} sweep (allowed: a sweep whose design is sobol or morris; see docs/SENSITIVITY.md)`);
   }
-  const unit = unitDesign(design, experiment.seed);
-  const points = sampledPoints(design, experiment.seed);
+  const unit = unitDesign(model.definition, design, experiment.seed);
+  const points = sampledPoints(model.definition, design, experiment.seed);
   const combinations = crossCombinations(design.cross);
   const replicates = experiment.replicates;
   const metricNames = (manifest.metrics as string[] | undefined) ?? [];
@@ -182,7 +186,7 @@ export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
   }
   const baseline = (experiment as Experiment & { baseline?: Record<string, ParameterValue> }).baseline;
   return {
-    dir, manifest, manifestSha256: sha256(manifestText), experiment, design, unit,
+    dir, manifest, manifestSha256: sha256(manifestText), model, experiment, design, unit,
     runs: { rows: unit.rows, replicates, combinations, metrics },
     metricNames, commonSeeds: experiment.seeds === 'common', failedRuns: failed,
     ...(baseline ? { baseline } : {}),

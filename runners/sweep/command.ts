@@ -3,17 +3,19 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { checkValue, int } from '../../engine/schema.js';
-import { DEFAULT_MAX_RUNS, describeExperiment, loadExperiment } from './experiment.js';
+import { DEFAULT_MAX_RUNS, describeExperiment, openExperiment } from './experiment.js';
 import { runsProgress } from '../io/progress.js';
 import { checkWorkers, runSweep, type SweepOutcome } from './sweep.js';
 import { defaultWorkers } from './pool.js';
 import { parseShard, shardLabel } from './shard.js';
 import { planSweep } from './design.js';
-import { renderAfter } from '../run/command.js';
+import { renderAfter } from '../io/render-after.js';
+import { MODEL_OPTION } from '../model/option.js';
 import { writingTo } from '../io/output-error.js';
 
 interface SweepArgs {
   experiment: string;
+  model?: string;
   out?: string;
   workers?: string;
   resume: boolean;
@@ -35,6 +37,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   builder: (y: Argv) =>
     y
       .positional('experiment', { type: 'string', describe: 'Experiment file (see docs/SWEEPS.md and experiments/)' })
+      .option('model', MODEL_OPTION)
       .option('out', { type: 'string', describe: 'Output directory (default out/sweeps/<experiment name>)' })
       .option('workers', { type: 'string', describe: `Worker threads (default: the number of cores, ${defaultWorkers()} here)` })
       .option('resume', { type: 'boolean', default: false, describe: 'Finish an interrupted sweep in --out (after a crash or Ctrl-C)' })
@@ -44,11 +47,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<SweepArgs>,
   handler: async (args) => {
     const maxRuns = maxRunsOf(args['max-runs']);
-    const experiment = loadExperiment(args.experiment, { maxRuns });
+    const { experiment, model } = await openExperiment(args.experiment, { maxRuns, model: args.model });
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     const out = args.out ?? `out/sweeps/${experiment.name}${shard ? `/shard-${shard.index}` : ''}`;
     const progress = runsProgress(`sweep ${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`, args.quiet);
-    const resume = `defsim sweep ${args.experiment} --out ${out}${shard ? ` --shard ${shardLabel(shard)}` : ''} --resume`;
+    const resume = `defsim sweep ${args.experiment}${args.model ? ` --model ${args.model}` : ''} --out ${out}${shard ? ` --shard ${shardLabel(shard)}` : ''} --resume`;
     const onInterrupt = (signal: NodeJS.Signals) => {
       progress.stop();
       process.stderr.write(`\ndefsim: interrupted; finished runs are kept in ${out}/journal.ndjson; finish with: ${resume}\n`);
@@ -59,7 +62,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     let outcome: SweepOutcome;
     try {
       outcome = await writingTo(out, resume, () => runSweep(experiment, {
-        out, workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
+        model, out, workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
         resume: args.resume, maxRuns, shard, onProgress: (p) => progress.update(p.done, p.total, p.failed),
       }));
     } finally {
@@ -85,16 +88,17 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   },
 };
 
-export const validateCommand: CommandModule<object, { experiment: string; 'max-runs'?: string }> = {
+export const validateCommand: CommandModule<object, { experiment: string; model?: string; 'max-runs'?: string }> = {
   command: 'validate <experiment>',
   describe: 'Check an experiment file against the parameter schema and print its run count',
   builder: (y: Argv) =>
     y
       .positional('experiment', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
-      .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` }) as unknown as Argv<{ experiment: string; 'max-runs'?: string }>,
-  handler: (args) => {
-    const experiment = loadExperiment(args.experiment, { maxRuns: maxRunsOf(args['max-runs']) });
-    planSweep(experiment); // expands the design: a baseline must name design points
-    console.log(`valid: ${describeExperiment(experiment)}`);
+      .option('model', MODEL_OPTION)
+      .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` }) as unknown as Argv<{ experiment: string; model?: string; 'max-runs'?: string }>,
+  handler: async (args) => {
+    const { experiment, model } = await openExperiment(args.experiment, { maxRuns: maxRunsOf(args['max-runs']), model: args.model });
+    planSweep(experiment, model); // expands the design: a baseline must name design points
+    console.log(`valid: ${describeExperiment(model.definition, experiment)}`);
   },
 };

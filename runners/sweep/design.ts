@@ -6,12 +6,12 @@
  */
 import { getPath } from '../../engine/schema.js';
 import { hashInts, RandomStream } from '../../engine/rng.js';
+import type { ModelDefinition } from '../../engine/model.js';
 import { baselinePointIds } from '../effects/baseline.js';
-import {
-  EXPERIMENT_SETTINGS, SCENARIO_KEY, experimentHash, parameterSpec, resolveRunParameters, variedKeys,
-  type Experiment, type ParameterValue, type SampledValues,
-} from './experiment.js';
+import { defaultModel, type LoadedModel } from '../model/load.js';
 import { sampledPoints } from '../sensitivity/design.js';
+import { experimentHash, resolveRunParameters, variedKeys, type Experiment, type SampledValues } from './experiment.js';
+import { SCENARIO_KEY, dimensionSpec, type ParameterValue } from './file-values.js';
 
 /** One design point: its id and the value of every varied parameter (keys in `varied` order). */
 export interface DesignPoint {
@@ -22,6 +22,8 @@ export interface DesignPoint {
 /** The sweep's plan: the varied parameters, the design points in order, and the run count. */
 export interface SweepPlan {
   experiment: Experiment;
+  /** The model every run of the sweep runs. */
+  model: LoadedModel;
   /** sha256 of the resolved experiment (see `experimentHash`). */
   hash: string;
   varied: string[];
@@ -32,11 +34,11 @@ export interface SweepPlan {
 }
 
 /** Expand the design; a baseline that names no design point, or leaves a point without one, is an InputError. */
-export function planSweep(experiment: Experiment): SweepPlan {
+export function planSweep(experiment: Experiment, model: LoadedModel = defaultModel()): SweepPlan {
   const varied = variedKeys(experiment.design);
-  const points = expandDesign(experiment, varied).map((values, id) => ({ id, values }));
+  const points = expandDesign(model.definition, experiment, varied).map((values, id) => ({ id, values }));
   const baselines = experiment.baseline ? baselinePointIds(points, varied, experiment.baseline, { [SCENARIO_KEY]: experiment.scenario }) : undefined;
-  return { experiment, hash: experimentHash(experiment), varied, points, runs: points.length * experiment.replicates, ...(baselines ? { baselines } : {}) };
+  return { experiment, model, hash: experimentHash(experiment), varied, points, runs: points.length * experiment.replicates, ...(baselines ? { baselines } : {}) };
 }
 
 /** Which point and replicate a run is, and its seed. */
@@ -60,17 +62,17 @@ export function runSeed(experimentSeed: number, pointId: number, replicate: numb
 }
 
 /** The values of every point, in design order. */
-export function expandDesign(experiment: Experiment, varied = variedKeys(experiment.design)): Record<string, ParameterValue>[] {
+export function expandDesign(model: ModelDefinition, experiment: Experiment, varied = variedKeys(experiment.design)): Record<string, ParameterValue>[] {
   const design = experiment.design;
   if (design.type === 'grid') return gridPoints(varied, design.parameters);
-  if (design.type === 'list') return design.points.map((point) => completePoint(experiment, varied, point));
-  if (design.type === 'sobol' || design.type === 'morris') return sampledPoints(design, experiment.seed);
+  if (design.type === 'list') return design.points.map((point) => completePoint(model, experiment, varied, point));
+  if (design.type === 'sobol' || design.type === 'morris') return sampledPoints(model, design, experiment.seed);
   const dims = varied.map((key) => design.parameters[key]);
   const columns = design.type === 'random'
     ? randomColumns(experiment.seed, design.samples, dims.length)
     : latinHypercubeColumns(experiment.seed, design.samples, dims.length);
   return Array.from({ length: design.samples }, (_, i) =>
-    Object.fromEntries(varied.map((key, d) => [key, pick(key, dims[d], columns[d][i])])));
+    Object.fromEntries(varied.map((key, d) => [key, pick(model, key, dims[d], columns[d][i])])));
 }
 
 /** Full factorial; the first parameter varies slowest, the last fastest. */
@@ -81,9 +83,9 @@ function gridPoints(varied: string[], lists: Record<string, ParameterValue[]>): 
 }
 
 /** A list point that leaves a varied parameter out gets the value its run actually uses. */
-function completePoint(experiment: Experiment, varied: string[], point: Record<string, ParameterValue>): Record<string, ParameterValue> {
+function completePoint(model: ModelDefinition, experiment: Experiment, varied: string[], point: Record<string, ParameterValue>): Record<string, ParameterValue> {
   if (varied.every((key) => key in point)) return Object.fromEntries(varied.map((key) => [key, point[key]]));
-  const params = resolveRunParameters(experiment, point);
+  const params = resolveRunParameters(model, experiment, point);
   return Object.fromEntries(varied.map((key) => {
     if (key in point) return [key, point[key]];
     return [key, key === SCENARIO_KEY ? experiment.scenario : (getPath(params, key) as ParameterValue)];
@@ -115,10 +117,10 @@ export function latinHypercubeColumns(seed: number, samples: number, dims: numbe
  * A value from a uniform u in [0, 1): the (u·n)-th entry of a list; within a range, linear or
  * logarithmic; an integer parameter takes each integer from..to with equal chance (log: rounded).
  */
-export function pick(key: string, values: SampledValues, u: number): ParameterValue {
+export function pick(model: ModelDefinition, key: string, values: SampledValues, u: number): ParameterValue {
   if (Array.isArray(values)) return values[Math.min(values.length - 1, Math.floor(u * values.length))];
   const { from, to, log } = values;
-  const spec = key === SCENARIO_KEY ? EXPERIMENT_SETTINGS.scenario : parameterSpec(key, key, from);
+  const spec = dimensionSpec(model, key, key, from);
   const integer = spec.type === 'number' && spec.integer;
   if (log) {
     const x = Math.exp(Math.log(from) + u * (Math.log(to) - Math.log(from)));

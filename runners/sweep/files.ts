@@ -5,15 +5,13 @@
  * order, interruptions and resumes, or (later) shards cannot change a byte. Each file is streamed
  * through a temporary name and renamed into place, so memory stays flat however many runs.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_VERSION } from '../../agents/defection/model.js';
-import type { ParameterValue } from './experiment.js';
+import type { ParameterValue } from './file-values.js';
+import type { ModelIdentity } from '../model/load.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
-import { formatNumber } from '../run/simulate.js';
+import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
 import { seedRule, type SweepPlan } from './design.js';
-import { writeAll, type JournalIndex, type JournalRecord } from './journal.js';
+import type { JournalIndex, JournalRecord } from './journal.js';
 import { loadStatistics, loadTQuantile975, type PointStatistics } from './stats.js';
 import { effectsHeader, effectsManifest, type EffectsManifest } from '../effects/csv.js';
 import type { Pairing } from '../effects/estimate.js';
@@ -40,6 +38,8 @@ export interface SweepManifest extends ToolInfo {
   seeds: string;
   /** With a baseline (whole sweeps only): what effects.csv compares and how its intervals were made. */
   effects?: EffectsManifest;
+  /** The model that made the runs: name and version, and for a user's module its file and sha256. */
+  model: ModelIdentity;
   modelVersion: string;
   files: Record<string, string>;
 }
@@ -64,6 +64,7 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
   const effectsCsv = plan.baselines && !shard ? new CsvFile(join(dir, 'effects.csv'), effectsHeader(varied)) : null;
   const effects = effectsCsv ? new SweepEffects({
     baselines: plan.baselines!, metrics, pairing: pairingOf(plan.experiment), t: await loadTQuantile975(),
+    spendMetric: plan.model.definition.outcomes?.spendMetric ?? null, isCount: countMetrics(plan),
     readPoint: (pointId) => pointSamples(index, pointId, replicates, metrics), write: (cells) => effectsCsv.row(cells), quote: csvCell,
   }) : null;
   try {
@@ -103,7 +104,7 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     ...(shard ? { shard: shardLabel(shard), shardRuns: shardRunCount(shard, plan.runs) } : {}),
     experiment: plan.experiment,
     experimentHash: plan.hash,
-    ...(design.type === 'sobol' || design.type === 'morris' ? { sampling: designManifest(design, plan.experiment.seed) } : {}),
+    ...(design.type === 'sobol' || design.type === 'morris' ? { sampling: designManifest(plan.model.definition, design, plan.experiment.seed) } : {}),
     varied: plan.varied,
     metrics,
     ...(seriesColumns ? { seriesColumns } : {}),
@@ -114,12 +115,19 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     ...(plan.experiment.baseline && files['effects.csv'] ? { effects: effectsManifest(plan.experiment.baseline, pairingOf(plan.experiment)) } : {}),
     tool: tool.tool,
     version: tool.version,
-    modelVersion: MODEL_VERSION,
+    model: plan.model.identity,
+    modelVersion: plan.model.definition.version,
     gitCommit: tool.gitCommit,
     node: tool.node,
     citation: tool.citation,
     files,
   };
+}
+
+/** The model's metrics that count people or agents (engine/model.ts, `count`). */
+function countMetrics(plan: SweepPlan): (metric: string) => boolean {
+  const counts = new Set(plan.model.definition.metrics.filter((m) => m.count).map((m) => m.name));
+  return (metric) => counts.has(metric);
 }
 
 /** Under common seeds replicate r of every point has the same seed, so effects pair replicates. */
@@ -165,58 +173,3 @@ function metricCell(value: number | null | undefined): string {
   return typeof value === 'number' ? formatNumber(value) : '';
 }
 
-/** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
-export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A CSV file written through a temporary name in 1 MiB chunks, hashed as it goes. */
-export class CsvFile {
-  private readonly tmp: string;
-  private readonly fd: number;
-  private readonly hash: Hash = createHash('sha256');
-  private chunks: string[] = [];
-  private size = 0;
-
-  constructor(private readonly path: string, header: string[]) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-    this.fd = openSync(this.tmp, 'w');
-    this.row(header);
-  }
-
-  row(cells: string[]): void {
-    this.line(cells.join(','));
-  }
-
-  line(text: string): void {
-    this.chunks.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size >= 1 << 20) this.flush();
-  }
-
-  private flush(): void {
-    const text = this.chunks.join('');
-    this.chunks = [];
-    this.size = 0;
-    this.hash.update(text, 'utf8');
-    writeAll(this.fd, text);
-  }
-
-  /** Close and rename into place; returns the sha256 of the content. */
-  finish(): string {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
-    return this.hash.digest('hex');
-  }
-
-  /** Close and remove the temporary file (after an error). */
-  abandon(): void {
-    try {
-      closeSync(this.fd);
-      unlinkSync(this.tmp);
-    } catch {
-      /* already gone */
-    }
-  }
-}

@@ -5,9 +5,11 @@
  * most the runs in flight; `--resume` cuts an unfinished last line off and runs what is missing.
  * The final files are assembled from the journal in run_id order (sweep-files.ts).
  */
-import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
+import { writeAll } from '../io/csv.js';
+
 import type { ParameterValue } from './experiment.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -22,6 +24,8 @@ export interface JournalHeader {
   runs: number;
   /** 'i/N' when this directory holds one shard of the sweep. */
   shard?: string;
+  /** A user's model module: its sha256 when the sweep started (a changed module cannot resume it). */
+  modelSha256?: string;
 }
 
 /** Which run it was and how it ended: shared by the journal's records and the results `sweep` yields. */
@@ -47,8 +51,11 @@ export function journalPath(dir: string): string {
   return join(dir, JOURNAL_FILE);
 }
 
-export function journalHeader(experiment: { name: string }, hash: string, modelVersion: string, runs: number, shard?: string): JournalHeader {
-  return { journal: 'defsim-sweep', format: JOURNAL_FORMAT, experiment: experiment.name, experimentHash: hash, modelVersion, runs, ...(shard ? { shard } : {}) };
+export function journalHeader(experiment: { name: string }, hash: string, modelVersion: string, runs: number, shard?: string, modelSha256?: string): JournalHeader {
+  return {
+    journal: 'defsim-sweep', format: JOURNAL_FORMAT, experiment: experiment.name, experimentHash: hash, modelVersion, runs,
+    ...(shard ? { shard } : {}), ...(modelSha256 ? { modelSha256 } : {}),
+  };
 }
 
 /** An open journal, appended to one whole line per write. */
@@ -78,17 +85,6 @@ export class JournalWriter {
   close(): void {
     closeSync(this.fd);
   }
-}
-
-/** One reused buffer for writes, so a long sweep does not allocate a new one per batch. */
-let scratch = Buffer.alloc(1 << 20);
-
-/** Write all of `text` (a write may take less than asked). */
-export function writeAll(fd: number, text: string): void {
-  const need = Buffer.byteLength(text, 'utf8');
-  if (need > scratch.length) scratch = Buffer.alloc(Math.max(need, 2 * scratch.length));
-  const length = scratch.write(text, 0, 'utf8');
-  for (let done = 0; done < length; ) done += writeSync(fd, scratch, done, length - done);
 }
 
 /** What a journal holds: its header, the finished runs, and where its complete lines end. */
@@ -138,6 +134,9 @@ export function checkJournalHeader(dir: string, header: JournalHeader | null, ex
   }
   if (header.modelVersion !== expected.modelVersion) {
     throw new InputError(`'${dir}' holds a sweep made with model version ${header.modelVersion}; this is ${expected.modelVersion} (allowed: resume with the same model version, or a new --out)`);
+  }
+  if ((header.modelSha256 ?? null) !== (expected.modelSha256 ?? null)) {
+    throw new InputError(`'${dir}' holds a sweep made with a different model module (sha256 ${(header.modelSha256 ?? 'none').slice(0, 12)}…; this one is ${(expected.modelSha256 ?? 'none').slice(0, 12)}…): the model file changed since the sweep started (allowed: resume with the same model file, or a new --out)`);
   }
 }
 

@@ -51,6 +51,8 @@ interface Settled {
 
 /** What every task of one `RunPool.run` call shares. */
 export interface PoolSettings {
+  /** The model the workers run: a built-in name or a module's absolute path (`LoadedModel.reference`). */
+  model: string;
   /** Overrides every run gets (an experiment's `set` and `ticks`). */
   base: [string, unknown][];
   /** Record the series every this many ticks; 0: no series. */
@@ -86,7 +88,7 @@ export class RunPool {
     const submit = (positions: number[], attempt: 1 | 2): void => {
       const taskId = this.taskIds++;
       const task: BatchTask = {
-        attempt, base: settings.base, seriesEvery: settings.seriesEvery, runs: positions.map(taskAt),
+        attempt, model: settings.model, base: settings.base, seriesEvery: settings.seriesEvery, runs: positions.map(taskAt),
         ...(settings.measures ? { measures: settings.measures } : {}),
       };
       const settled = (this.pool.run(task) as Promise<RunOutcome[]>).then(
@@ -139,7 +141,8 @@ export async function* executeRuns(plan: SweepPlan, pending: Uint32Array, worker
   const pool = new RunPool(workers);
   const series = plan.experiment.record.series;
   const settings: PoolSettings = {
-    base: [...baseLayer(plan.experiment)],
+    model: plan.model.reference,
+    base: [...baseLayer(plan.model.definition, plan.experiment)],
     seriesEvery: series === 'none' ? 0 : series === 'every-tick' ? 1 : series.every,
   };
   try {

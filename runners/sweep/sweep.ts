@@ -9,10 +9,10 @@
  *   for await (const run of sweep('experiments/offramp-vs-payout.yaml', { workers: 2 })) console.log(run.metrics.defected_all);
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../../agents/defection/model.js';
 import { inputError, InputError } from '../../engine/errors.js';
 import { checkValue, int } from '../../engine/schema.js';
-import { DEFAULT_MAX_RUNS, loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
+import type { LoadedModel } from '../model/load.js';
+import { DEFAULT_MAX_RUNS, openExperiment, type Experiment, type ExperimentObject } from './experiment.js';
 import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../io/lock.js';
 import { gitCommit, prepareOutputDirectory } from '../io/outputs.js';
 import { planSweep, runIdentity, type SweepPlan } from './design.js';
@@ -25,7 +25,7 @@ import { shardLabel, shardRunCount, type Shard } from './shard.js';
 import { loadStatistics } from './stats.js';
 import type { RecordedSeries, RunOutcome, SeriesValues } from './worker.js';
 
-export { loadExperiment, type Experiment, type ExperimentObject } from './experiment.js';
+export { loadExperiment, openExperiment, type Experiment, type ExperimentObject } from './experiment.js';
 export type { SweepManifest } from './files.js';
 
 export interface SweepOptions {
@@ -41,6 +41,11 @@ export interface SweepOptions {
   shard?: Shard;
   /** Called when the sweep starts and after every finished run. */
   onProgress?: (progress: SweepProgress) => void;
+  /**
+   * The model (a built-in name, a module path, or a loaded model): the experiment's `model` must
+   * then agree with it. Default: the model the experiment names, else defection.
+   */
+  model?: string | LoadedModel;
 }
 
 export interface SweepProgress {
@@ -62,6 +67,7 @@ export interface SweepRunResult extends RunRecordBase {
 /** What a finished sweep did (the generator's return value; `runSweep` resolves to it). */
 export interface SweepOutcome {
   experiment: Experiment;
+  model: LoadedModel;
   runs: number;
   points: number;
   varied: string[];
@@ -89,7 +95,8 @@ export async function* sweep(
   const workers = options.workers === undefined ? defaultWorkers() : checkWorkers(options.workers);
   const maxRuns = options.maxRuns === undefined ? DEFAULT_MAX_RUNS : (checkValue('--max-runs', MAX_RUNS_SPEC, options.maxRuns) as number);
   if (options.resume && !options.out) throw new InputError("--resume needs --out: the directory of the sweep to finish");
-  const plan = planSweep(loadExperiment(experiment, { maxRuns }));
+  const opened = await openExperiment(experiment, { maxRuns, model: options.model });
+  const plan = planSweep(opened.experiment, opened.model);
   workerFile(); // fail before anything is written when the worker is not compiled
   gitCommit(); // the commit the runs are made from (cached), not the one checked out when the files are assembled
   if (options.out) loadStatistics().catch(() => {}); // load mathjs while the runs go
@@ -123,7 +130,7 @@ export async function* sweep(
     session?.lock.release();
   }
   return {
-    experiment: plan.experiment, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
+    experiment: plan.experiment, model: plan.model, runs: shardRunCount(shard, plan.runs), points: plan.points.length, varied: plan.varied, ranNow,
     failed: manifest ? manifest.failed : progress.failed, out: options.out ?? null, manifest,
   };
 }
@@ -172,7 +179,7 @@ function openSweepDirectory(out: string, plan: SweepPlan, resume: boolean, shard
 }
 
 function openJournal(out: string, plan: SweepPlan, resume: boolean, shard?: Shard): Omit<SweepSession, 'lock'> {
-  const header = journalHeader(plan.experiment, plan.hash, MODEL_VERSION, plan.runs, shard ? shardLabel(shard) : undefined);
+  const header = journalHeader(plan.experiment, plan.hash, plan.model.definition.version, plan.runs, shard ? shardLabel(shard) : undefined, plan.model.identity.sha256);
   const path = journalPath(out);
   if (existsSync(path)) {
     if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a sweep (add --resume to finish it)');

@@ -1,6 +1,7 @@
 /**
  * The piscina worker of sweeps and calibrations (compiled to dist/runners/sweep/worker.js). A task
- * is a batch of runs; for each it resolves the parameters, calls `simulate` and returns only the
+ * is a batch of runs of one model (loaded by name or module path once per worker); for each run it
+ * resolves the parameters, calls `simulate` and returns only the
  * summary metrics and, when asked, the series values and a calibration's measures — never agent
  * arrays. A run that throws is returned as failed; the batch goes on.
  *
@@ -10,10 +11,12 @@
  *   DEFSIM_CRASH_ALWAYS_RUNS=5   … on every attempt (the run ends up failed)
  */
 import { performance } from 'node:perf_hooks';
-import type { Parameters } from '../../agents/defection/params.js';
+import type { ParameterValues } from '../../engine/model.js';
 import { measureValues, type Measure } from '../calibrate/measures.js';
+import { loadModel, type LoadedModel } from '../model/load.js';
 import { resolveParameters } from '../model/parameters.js';
-import { formatNumber, simulate, type RunResult } from '../run/simulate.js';
+import { formatNumber } from '../io/csv.js';
+import { simulate, type RunResult } from '../run/simulate.js';
 
 export interface RunTask {
   runId: number;
@@ -25,6 +28,8 @@ export interface RunTask {
 export interface BatchTask {
   /** 1 for the first try of these runs, 2 for the retry after a worker died. */
   attempt: 1 | 2;
+  /** The model: a built-in name or a module's absolute path. */
+  model: string;
   /** The experiment's `set` and `ticks`, as overrides every run gets. */
   base: [string, unknown][];
   /** Record the series every this many ticks; 0: no series. */
@@ -70,21 +75,27 @@ function runIdsFromEnvironment(name: string): Set<number> {
   return new Set(text.split(',').filter((s) => s.trim() !== '').map(Number));
 }
 
-export default function runBatch(task: BatchTask): RunOutcome[] {
-  return task.runs.map((run) => runOne(run, task));
+const models = new Map<string, Promise<LoadedModel>>();
+
+export default async function runBatch(task: BatchTask): Promise<RunOutcome[]> {
+  let model = models.get(task.model);
+  if (!model) models.set(task.model, (model = loadModel(task.model)));
+  const loaded = await model;
+  return task.runs.map((run) => runOne(loaded, run, task));
 }
 
-function runOne(run: RunTask, task: BatchTask): RunOutcome {
+function runOne(model: LoadedModel, run: RunTask, task: BatchTask): RunOutcome {
   if ((crashRuns.has(run.runId) && task.attempt === 1) || crashAlwaysRuns.has(run.runId)) process.exit(70);
   const start = performance.now();
   try {
     if (failRuns.has(run.runId)) throw new Error(`run ${run.runId} fails on purpose (DEFSIM_FAIL_RUNS test hook)`);
-    const result = simulate(parametersFor(run, task), run.seed);
+    const definition = model.definition;
+    const result = simulate(definition, parametersFor(model, run, task), run.seed);
     return {
       runId: run.runId, status: 'ok', error: null,
       metrics: result.summary.metrics,
       series: task.seriesEvery > 0 ? seriesValues(result, task.seriesEvery) : null,
-      ...(task.measures ? { measures: measureValues(task.measures, result.columns, result.data) } : {}),
+      ...(task.measures ? { measures: measureValues(task.measures, result.columns, result.data, definition.record?.stockColumns) } : {}),
       seconds: (performance.now() - start) / 1000,
       agentSteps: result.timing.agentSteps,
     };
@@ -97,18 +108,18 @@ function runOne(run: RunTask, task: BatchTask): RunOutcome {
   }
 }
 
-let lastParameters: { key: string; params: Parameters } | undefined;
+let lastParameters: { key: string; params: ParameterValues } | undefined;
 
 /**
  * The run's parameters. The replicates of a point are neighbours in a batch, so the last point's
  * resolved parameters are kept (resolving costs as much as a tiny run) and each run gets a copy.
  */
-function parametersFor(run: RunTask, task: BatchTask): Parameters {
-  const key = JSON.stringify([run.scenario, task.base, run.overrides]);
+function parametersFor(model: LoadedModel, run: RunTask, task: BatchTask): ParameterValues {
+  const key = JSON.stringify([task.model, run.scenario, task.base, run.overrides]);
   if (lastParameters?.key !== key) {
-    lastParameters = { key, params: resolveParameters(run.scenario, new Map(task.base), new Map(run.overrides)) };
+    lastParameters = { key, params: resolveParameters(model.definition, run.scenario, new Map(task.base), new Map(run.overrides)) };
   }
-  return structuredClone(lastParameters.params);
+  return structuredClone(lastParameters!.params);
 }
 
 /** The series at ticks 0, every, 2·every, … */

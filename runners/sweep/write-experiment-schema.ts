@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { experimentJsonSchema } from './experiment.js';
+import { experimentJsonSchema } from './experiment-schema.js';
 import { PACKAGE_ROOT } from '../io/outputs.js';
 
 export const EXPERIMENT_SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'experiment.schema.json');
