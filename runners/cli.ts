@@ -12,6 +12,7 @@ import { InputError } from '../engine/errors.js';
 import { asOutputError } from './io/output-error.js';
 import { runCommand } from './run/command.js';
 import { paramsCommand, scenariosCommand } from './model/commands.js';
+import { newModelCommand } from './model/new-model.js';
 import { mainCommand } from './effects/main-job.js';
 import { reportCommand } from '../reports/command.js';
 import { sweepCommand, validateCommand } from './sweep/command.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(analyzeCommand)
       .command(sampleCommand)
       .command(calibrateCommand)
+      .command(newModelCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {

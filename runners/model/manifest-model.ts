@@ -2,6 +2,7 @@
  * The model of a result directory, from its manifest's `model` (name, version, and for a user's
  * module its file and sha256), checked before anything is re-run or analysed.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { DEFAULT_MODEL, loadModel, type LoadedModel, type ModelIdentity } from './load.js';
@@ -18,6 +19,9 @@ export async function manifestModel(dir: string, manifest: { model?: unknown }, 
     throw new InputError(`'${join(dir, 'manifest.json')}': invalid "model" (allowed: { name, version, file?, sha256? } as defsim wrote it)`);
   }
   const spec = override ?? recorded?.file ?? recorded?.name ?? DEFAULT_MODEL;
+  if (override === undefined && recorded?.file !== undefined && !existsSync(recorded.file)) {
+    throw new InputError(`the model file '${recorded.file}' that made '${dir}' is not there (allowed: --model with the path of the file, moved or copied; its sha256 must be ${recorded.sha256 ?? 'the one in the manifest'})`);
+  }
   const model = await loadModel(spec, override === undefined ? 'model' : '--model');
   const name = recorded?.name ?? DEFAULT_MODEL;
   if (model.definition.name !== name) {
