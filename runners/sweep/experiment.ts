@@ -142,8 +142,8 @@ export async function openExperiment(
   const raw = typeof source === 'string' ? readStructuredFile(source) : source;
   const named = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>).model : undefined;
   const model = await loadModel(modelSpecOf(named, options.model), options.model === undefined ? 'model' : '--model');
-  const experiment = loadExperiment(raw as ExperimentObject, { maxRuns: options.maxRuns, model });
-  return { experiment, model };
+  const fallbackName = typeof source === 'string' ? basename(source, extname(source)) : 'experiment';
+  return { experiment: resolveExperiment(raw, fallbackName, options.maxRuns ?? DEFAULT_MAX_RUNS, model), model };
 }
 
 function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number, loaded: LoadedModel): Experiment {
