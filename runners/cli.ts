@@ -56,7 +56,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const output = asOutputError(error); // a full disk or an unwritable directory (runners/output-error.ts)
+    const output = asOutputError(error); // a full disk or an unwritable directory (runners/io/output-error.ts)
     if (output) {
       process.stderr.write(`defsim: ${output.message}\n`);
       process.exitCode = 1;

@@ -1,5 +1,5 @@
 /**
- * One writer per result directory (runners/lock.ts): the lock file's contents, refusal while a
+ * One writer per result directory (runners/io/lock.ts): the lock file's contents, refusal while a
  * live process holds it, take-over of a stale lock (dead pid, a reused pid, a dead take-over
  * guard), and through the CLI: a second sweep into a directory being written is refused while the
  * first finishes with no duplicate records; a sweep killed with -9 or SIGTERM is resumed.

@@ -104,7 +104,7 @@ export async function calibrate(source: string | Record<string, unknown> | Calib
 }
 
 interface Session {
-  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  /** One writer per directory (runners/io/lock.ts): held from opening to the manifest. */
   lock: DirectoryLock;
   journal: CalibrationJournal;
   scan: CalibrationJournalScan;

@@ -79,7 +79,7 @@ export const mainCommand: CommandModule<object, MainArgs> = {
     // Per point, per metric, the value of each replicate (index = replicate), for the pairwise comparisons.
     const samples = new Map(plan.points.map((p) => [p.id, new Map<string, number[]>()]));
     let outcome: SweepOutcome;
-    // On a full disk: one message (runners/output-error.ts); the staging directory is removed and an earlier result is untouched.
+    // On a full disk: one message (runners/io/output-error.ts); the staging directory is removed and an earlier result is untouched.
     const again = args.out === 'out' ? 'npm start' : `defsim main --out ${args.out}`;
     try {
       outcome = await writingTo(args.out, again, async () => {

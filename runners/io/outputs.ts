@@ -43,7 +43,7 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Create `dir`; refuse when it exists and is not empty (its lock file aside, runners/lock.ts), unless `force`. */
+/** Create `dir`; refuse when it exists and is not empty (its lock file aside, runners/io/lock.ts), unless `force`. */
 export function prepareOutputDirectory(dir: string, force: boolean, key = '--out'): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new InputError(`invalid value for '${key}': ${JSON.stringify(dir)} (allowed: a directory path; this is a file)`);

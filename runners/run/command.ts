@@ -105,7 +105,7 @@ async function runBaselineCommand(args: RunArgs, model: LoadedModel, scenario: s
     command: ['defsim', ...process.argv.slice(2)].join(' '),
   }));
   if (!args.quiet) {
-    console.log(`${scenario} over ${args.baseline}: ${replicates} replicates each, the same seeds for both (paired), ${manifest.failed} failed; effects at month ${manifest.experiment.ticks}, mean [95% interval]:`);
+    console.log(`${scenario} over ${args.baseline}: ${replicates} replicates each, the same seeds for both (paired), ${manifest.failed} failed; effects at ${model.definition.name === 'defection' ? 'month' : 'tick'} ${manifest.experiment.ticks}, mean [95% interval]:`);
     for (const line of baselineTable(model.definition, rows, scenario, args.baseline!)) console.log(line);
     console.log(`wrote ${relative(process.cwd(), out) || '.'}/effects.json, effects.csv, runs.csv, points.csv, manifest.json`);
   }

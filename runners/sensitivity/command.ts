@@ -113,7 +113,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const external = args.problem !== undefined || args.x !== undefined || args.y !== undefined;
     if (external && args.dir !== undefined) throw new InputError('give either a sweep directory or --problem with --x and --y, not both');
     if (!external && args.dir === undefined) throw new InputError('name a sweep directory (defsim analyze DIR) or outputs computed elsewhere (--problem, --method, --x, --y, --out)');
-    // One writer per directory (runners/lock.ts): the sweep directory, or --out.
+    // One writer per directory (runners/io/lock.ts): the sweep directory, or --out.
     const target = external ? args.out : (args.out ?? args.dir);
     if (target === undefined) throw new InputError('outputs computed elsewhere need all of --problem, --method, --x, --y and --out');
     const rerun = ['defsim', 'analyze', ...process.argv.slice(3)].join(' ');

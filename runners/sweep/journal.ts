@@ -3,7 +3,7 @@
  * then one JSON line per finished run, written as soon as the run comes back, in completion
  * order. A line is only trusted once its newline is on disk, so `kill -9` at any moment loses at
  * most the runs in flight; `--resume` cuts an unfinished last line off and runs what is missing.
- * The final files are assembled from the journal in run_id order (sweep-files.ts).
+ * The final files are assembled from the journal in run_id order (files.ts).
  */
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';

@@ -155,7 +155,7 @@ async function finishSweep(out: string, plan: SweepPlan, shard?: Shard): Promise
 }
 
 interface SweepSession {
-  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  /** One writer per directory (runners/io/lock.ts): held from opening to the manifest. */
   lock: DirectoryLock;
   journal: JournalWriter;
   done: Uint8Array;
