@@ -109,7 +109,7 @@ export const PARAMETER_SCHEMA = {
     lockedWeight: num(2, 'bLocked: extra utility of staying when sanctioned with no off-ramp (nowhere to go)', { min: 0, max: 100, source: ASSUMED }),
     seizedShare: share(0.8, 'Share of wealth in the country the regime seizes from a defector', ASSUMED),
     stay: {
-      armyEnlisted: num(-1.31, 'stay(kind, group): army enlisted and conscripts', { min: -50, max: 50, source: calibrated(...ARMY_TARGETS) }),
+      armyEnlisted: num(-1.2, 'stay(kind, group): army enlisted and conscripts', { min: -50, max: 50, source: calibrated(...ARMY_TARGETS) }),
       armyNco: num(-1.01, 'stay(kind, group): army NCOs', { min: -50, max: 50, source: ASSUMED }),
       armyOfficer: num(-0.51, 'stay(kind, group): army officers', { min: -50, max: 50, source: ASSUMED }),
       policeEnlisted: num(-3.11, 'stay(kind, group): police enlisted', { min: -50, max: 50, source: calibrated('police_t10') + ' (police_t24 and police_vs_army are holdouts: never fitted)' }),
