@@ -45,6 +45,12 @@ export interface ModelOutput {
    * the cost per additional one (spend over the baseline / extra count). Default false.
    */
   readonly count?: boolean;
+  /**
+   * For a count: the metric holding the spend attributed to the people it counts (e.g. the army's
+   * own spend for the army's defections); its cost per additional one divides by this spend's
+   * effect over the baseline. Without it, by the model's whole spend (`outcomes.spendMetric`).
+   */
+  readonly spendMetric?: string;
 }
 
 /**

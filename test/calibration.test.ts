@@ -143,4 +143,29 @@ describe('the defaults against the shipped calibration (docs/results/calibrate-m
     });
     expect(off).toEqual([]);
   });
+  it('ships the posterior: posterior.csv holds the posterior generation\'s particles with weights that sum to 1, and their weighted quantiles are identifiability.csv\'s', () => {
+    const text = readFileSync(join(dir, 'posterior.csv'), 'utf8').trimEnd().split('\n');
+    const head = text[0].split(',');
+    const particles = text.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [head[i], Number(cell)])));
+    expect(particles.length).toBe(500);
+    for (const name of Object.keys(calibrationFile.parameters)) expect(head).toContain(name);
+    const generations = new Set(particles.map((p) => p.generation));
+    expect(generations.size).toBe(1);
+    const total = particles.reduce((s, p) => s + p.weight, 0);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-9);
+    for (const p of particles) {
+      expect(p.weight).toBeGreaterThan(0);
+      expect(Number.isFinite(p.distance)).toBe(true);
+    }
+    // The weighted median of each parameter, recomputed from the particles, is the one identifiability.csv reports.
+    for (const r of rows) {
+      const sorted = particles.map((p) => [p[r.parameter], p.weight] as const).sort((a, b) => a[0] - b[0]);
+      let cumulative = 0;
+      const median = sorted.find(([, w]) => (cumulative += w) >= 0.5 - 1e-12)![0];
+      const [lo, hi] = [Number(r.q25), Number(r.q75)];
+      expect(median, r.parameter).toBeGreaterThanOrEqual(lo);
+      expect(median, r.parameter).toBeLessThanOrEqual(hi);
+      expect(Math.abs(median - Number(r.median)), r.parameter).toBeLessThanOrEqual(0.05 * (hi - lo) + 1e-12);
+    }
+  });
 });

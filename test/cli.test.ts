@@ -79,12 +79,17 @@ describe('defsim run', () => {
       'sanctioned_defected', 'family_restricted_share', 'capture_probability', 'capture_probability_official', 'reprisals',
       'visas_used', 'families_extracted', 'safety_soldier', 'military_capacity', 'economic_capacity',
       'sanctioned_soldier', 'sanctioned_official', 'sanctioned_tycoon', 'conscripts', 'out_army', 'out_police', 'out_official', 'out_tycoon',
+      // Model 1.2: the CDM and senior officials apart, distinct people who ever left, spend by group, claims, the fiscal link.
+      'out_cdm', 'out_official_senior', 'left_ever_army', 'left_ever_police', 'left_ever_official', 'left_ever_cdm', 'left_ever_official_senior',
+      'left_ever_official_economic', 'left_ever_tycoon', 'spend_army_usd', 'spend_police_usd', 'spend_official_senior_usd', 'spend_cdm_usd',
+      'spend_tycoon_usd', 'spend_shared_usd', 'spend_official_economic_usd', 'claims_queued_usd', 'claims_lapsed', 'bought_defections',
+      'credibility_soldier', 'credibility_official_senior', 'sanctions_bite', 'regime_revenue', 'military_spending', 'pay_arrears', 'regime_strength',
     ];
     const groups = ['army', 'police', 'official', 'tycoon', 'army_enlisted', 'army_nco', 'army_officer', 'army_conscript', 'police_enlisted', 'police_nco',
-      'police_officer', 'official_junior', 'official_mid', 'official_senior', 'official_administrative', 'official_economic', 'official_security'];
+      'police_officer', 'official_junior', 'official_mid', 'official_senior', 'official_administrative', 'official_economic', 'official_security', 'cdm'];
     expect(REPORT_GROUPS.map((g) => g.name).sort()).toEqual([...groups].sort());
     for (const g of groups) for (const m of ['defected', 'new_defections', 'captured', 'serving']) documented.push(`${m}_${g}`);
-    for (const g of groups) if (g !== 'tycoon') documented.push(`${g.startsWith('official') ? 'returned' : 'pardoned'}_${g}`);
+    for (const g of groups) if (g !== 'tycoon') documented.push(`${g.startsWith('official') || g === 'cdm' ? 'returned' : 'pardoned'}_${g}`);
     for (const c of documented) expect(header, c).toContain(c);
     expect(new Set(header).size).toBe(header.length);
     expect(header[0]).toBe('tick');
@@ -184,11 +189,12 @@ describe('defsim run', () => {
 });
 
 describe('defsim scenarios and params', () => {
-  it('lists the five policy scenarios and the no-policy counterfactual', () => {
+  it('lists the five policy scenarios, the no-policy counterfactual and the single levers', () => {
     const r = defsim(['scenarios']);
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(['myanmar-2021', 'no-policy', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting']);
+    expect(names).toEqual(['myanmar-2021', 'no-policy', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting',
+      'lever-soldier-payouts', 'lever-senior-payouts', 'lever-economic-payouts', 'lever-resettlement', 'lever-safe-houses', 'lever-sanctions', 'lever-delisting']);
     expect(SCENARIO_NAMES).toEqual(names);
   });
 

@@ -258,7 +258,7 @@ describe('effects.csv of a synthetic sweep', () => {
     expect(header).toBe('point_id,sanctions.offRamp,metric,n,baseline_mean,mean,effect,effect_ci95_low,effect_ci95_high,spend_over_baseline_usd,' +
       'effect_per_million_usd,effect_per_million_usd_ci95_low,effect_per_million_usd_ci95_high,cost_per_additional_defection_usd,' +
       'cost_per_additional_defection_usd_ci95_low,cost_per_additional_defection_usd_ci95_high,baseline_point_id,' +
-      'effect_per_million_usd_undefined_reason,cost_per_additional_defection_usd_undefined_reason');
+      'effect_per_million_usd_undefined_reason,cost_per_additional_defection_usd_undefined_reason,cost_spend_metric,cost_spend_over_baseline_usd');
     const { rows } = readEffects(dir);
     expect(rows.map((r) => [r.pointId, r.metric, r.baselinePointId])).toEqual([[0, 'defected_army', 0], [0, 'spend_usd', 0], [1, 'defected_army', 0], [1, 'spend_usd', 0]]);
     for (const row of rows.slice(0, 2)) {

@@ -1,9 +1,11 @@
 /**
- * The defection model's outputs are byte-identical across the model-interface change (issue 16):
- * the sha256 of a small run's series.csv and summary.json, and of a small sweep's runs.csv,
- * points.csv, series.csv and effects.csv (with a baseline), recorded before any of that change
- * was made. Manifests only gained `model`. A new model version (MODEL_VERSION) may change these
- * bytes on purpose: then record the new values here with the version bump.
+ * The defection model's outputs are pinned: the sha256 of a small run's series.csv and
+ * summary.json, and of a small sweep's runs.csv, points.csv, series.csv and effects.csv (with a
+ * baseline). First recorded before the model-interface change (issue 16), which left them
+ * byte-identical (manifests only gained `model`); recorded again for model 1.2.0, whose changes
+ * (credible money, spend by group, the fiscal link, new columns) change them on purpose. A new
+ * model version (MODEL_VERSION) may change these bytes: then record the new values here with the
+ * version bump; a refactor must not.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -43,14 +45,15 @@ design:
 record: { series: { every: 6 } }
 `;
 
-describe('the defection model gives the bytes it gave before the model interface', () => {
+describe('the defection model gives the bytes pinned for its version (1.2.0)', () => {
   it('a run: defsim run --scenario defection-offer --seed 3 --set population.scale=20 --ticks 24', () => {
     const out = join(tmp, 'run');
     cli(['run', '--scenario', 'defection-offer', '--seed', '3', '--set', 'population.scale=20', '--ticks', '24', '--out', out]);
-    expect(sha256(join(out, 'series.csv'))).toBe('8795fb384350c201ef335e12b8e9dff98e3b9d2d44d6e4dd7017a48386d9e1fc');
-    expect(sha256(join(out, 'summary.json'))).toBe('8db0d3a16a83ce7f3e1fe368a6fefa6780958dc2508ffcf65947f8c7af63d124');
+    expect(sha256(join(out, 'series.csv'))).toBe('767ac7c56b72c0233acad77651b8aad6e7878d3a649d118fa92d7860d3746460');
+    expect(sha256(join(out, 'summary.json'))).toBe('f51247414a75d1eb6f0d114d7f0cb5d986fefc60a044404c93ebaa993521c5e2');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.model).toEqual({ name: 'defection', version: manifest.modelVersion });
+    expect(manifest.modelVersion).toBe('1.2.0');
   });
 
   it('a sweep with a baseline (2 workers; any number gives the same bytes)', () => {
@@ -59,10 +62,10 @@ describe('the defection model gives the bytes it gave before the model interface
     const out = join(tmp, 'sweep');
     cli(['sweep', file, '--workers', '2', '--out', out]);
     expect(Object.fromEntries(['runs.csv', 'points.csv', 'series.csv', 'effects.csv'].map((f) => [f, sha256(join(out, f))]))).toEqual({
-      'runs.csv': '99866017812f113865b3ceeda5855d6ae76d04b43beee45730fe53f629fea1e9',
-      'points.csv': '3c65c7bee543986ec7f63a0898fd6c5f4e725ed9ae9b64634c2c1fffb7345995',
-      'series.csv': '0b82a3dd56cb79ee20f7ad392ac8ad5d8c5ec923ea8b8bb0243a0ed1a8f92b67',
-      'effects.csv': 'c5e0e5049ebcb75fdb89502b26398e433ea01f092e9cabcac5d90033557563e4',
+      'runs.csv': 'aa3acb24782b17e98f5b0b386ef0f74276ac82f99d589da016aaaa49a90541ed',
+      'points.csv': '42cdf947ee6d0de3bc72b88aca2dbb76bc41d6af4bd854e61ce306c90c473d26',
+      'series.csv': '1075eb954d08a1055bd02ed26a5149463297b5a411272aa181a2b6484fd99fa1',
+      'effects.csv': '0f8a05ca53a53a27106bdb18bdc3fc00d171d24f48f8b33cb878c81baafa2ace',
     });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.model).toEqual({ name: 'defection', version: manifest.modelVersion });

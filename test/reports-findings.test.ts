@@ -89,8 +89,13 @@ describe('effects.csv of the policy comparison', () => {
       expect(row.effectPerMillionUsd).toBeCloseTo(mean(dy) / (mean(ds) / 1e6), 9);
       expect(row.effectPerMillionUsdCi95Low).toBeCloseTo(low, 6);
       expect(row.effectPerMillionUsdCi95High).toBeCloseTo(high, 6);
+      // The army's cost per additional defection divides the army's own spend (model 1.2 attributes spend by group).
+      expect(row.costSpendMetric === null || row.costSpendMetric === 'spend_army_usd').toBe(true);
+      const armySpend = runValues(common, 'no-policy', 'spend_army_usd');
+      const da = runValues(common, scenario, 'spend_army_usd').map((v, r) => v - armySpend[r]);
       if (row.costPerAdditionalDefectionUsd !== null) {
-        const [costLow, costHigh] = fieller(mean(ds), mean(dy), variance(ds) / n, variance(dy) / n, covariance(dy, ds) / n, t(n - 1));
+        expect(row.costSpendOverBaselineUsd).toBeCloseTo(mean(da), 3);
+        const [costLow, costHigh] = fieller(mean(da), mean(dy), variance(da) / n, variance(dy) / n, covariance(dy, da) / n, t(n - 1));
         expect(row.costPerAdditionalDefectionUsdCi95Low! / costLow).toBeCloseTo(1, 9);
         expect(row.costPerAdditionalDefectionUsdCi95High! / costHigh).toBeCloseTo(1, 9);
       } else {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
-import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
+import { PACKAGE_NAMES, SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import {
   describeExperiment, experimentHash, loadExperiment, type ExperimentObject,
 } from '../runners/sweep/experiment.js';
@@ -230,7 +230,7 @@ describe('shipped experiments', () => {
     const plan = planSweep(loadExperiment(files[1]));
     expect(plan.experiment.design.type).toBe('list');
     expect(plan.varied).toEqual(['scenario']);
-    expect(plan.points.map((p) => p.values.scenario).sort()).toEqual([...SCENARIO_NAMES].sort());
+    expect(plan.points.map((p) => p.values.scenario).sort()).toEqual([...PACKAGE_NAMES].sort());
     expect(plan.experiment).toMatchObject({ seeds: 'common', baseline: { scenario: 'no-policy' } });
     expect(Array.from(plan.baselines!)).toEqual(plan.points.map(() => 0));
     expect(plan.points[0].values.scenario).toBe('no-policy');

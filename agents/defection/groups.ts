@@ -74,5 +74,23 @@ export const REPORT_GROUPS: ReadonlyArray<{ name: string; kind: Kind; members: n
     ...['administrative', 'economic', 'security'].map((sector) => ({
       name: `official_${sector}`, kind: 'official' as Kind, members: by((g) => g.kind === 'official' && g.branch === sector),
     })),
+    // The CDM proper: junior and mid-tier officials on strike (`official` also counts senior officials).
+    { name: 'cdm', kind: 'official' as Kind, members: by((g) => g.kind === 'official' && g.level !== 'senior') },
+  ];
+})();
+
+/**
+ * The groups spend is attributed to: a partition of the agent groups (each group in exactly one),
+ * so the groups' spends add up to the total with the shared costs. Economic-sector officials are
+ * a breakdown across `cdm` and `official_senior` and get their own column outside the partition.
+ */
+export const SPEND_GROUPS: ReadonlyArray<{ name: string; members: number[] }> = (() => {
+  const by = (pred: (g: Group) => boolean) => GROUPS.flatMap((g, i) => (pred(g) ? [i] : []));
+  return [
+    { name: 'army', members: by((g) => g.branch === 'army') },
+    { name: 'police', members: by((g) => g.branch === 'police') },
+    { name: 'official_senior', members: by((g) => g.kind === 'official' && g.level === 'senior') },
+    { name: 'cdm', members: by((g) => g.kind === 'official' && g.level !== 'senior') },
+    { name: 'tycoon', members: by((g) => g.kind === 'tycoon') },
   ];
 })();

@@ -24,7 +24,23 @@ const LAST_TICK_METRICS = [
   'captured_all', 'sanctioned', 'sanctioned_defected', 'sanctioned_soldier', 'sanctioned_official', 'sanctioned_tycoon', 'out_official',
   'returned_official', 'pardoned_army', 'pardoned_police', 'conscripts', 'defected_army_conscript', 'reprisals',
   'spend_usd', 'payouts_usd', 'visa_cost_usd', 'safe_house_cost_usd', 'budget_left_usd', 'paid_defections',
+  // Model 1.2: the CDM proper and senior officials apart, distinct people who ever left, spend by
+  // the group that got it, the claims, regime strength.
+  'defected_cdm', 'out_cdm', 'out_official_senior',
+  'left_ever_army', 'left_ever_police', 'left_ever_official', 'left_ever_cdm', 'left_ever_official_senior', 'left_ever_official_economic', 'left_ever_tycoon',
+  'spend_army_usd', 'spend_police_usd', 'spend_official_senior_usd', 'spend_cdm_usd', 'spend_tycoon_usd', 'spend_shared_usd', 'spend_official_economic_usd',
+  'bought_defections', 'claims_lapsed',
 ];
+
+/**
+ * The spend attributed to the people a count counts (model 1.2: spend goes to the group that got
+ * it), so each group's cost per additional defection divides its own spend.
+ */
+const GROUP_SPEND: Readonly<Record<string, string>> = {
+  army: 'spend_army_usd', police: 'spend_police_usd', official_senior: 'spend_official_senior_usd', cdm: 'spend_cdm_usd',
+  official_economic: 'spend_official_economic_usd', tycoon: 'spend_tycoon_usd', official: 'spend_official_usd', all: 'spend_usd',
+};
+const spendOfCount = (name: string): string | undefined => GROUP_SPEND[name.replace(/^(defected|left_ever)_/, '')];
 
 /** Every summary metric, in the order runs.csv lists them; defection counts (`defected_*`) are counts. */
 const METRICS: readonly ModelOutput[] = [
@@ -36,16 +52,28 @@ const METRICS: readonly ModelOutput[] = [
   { name: 'capacity_lost_total_per_million_usd', unit: 'index points per US$1M (a total)', description: 'mean of military and economic capacity lost over all spend' },
   { name: 'military_capacity_lost_total_per_million_usd', unit: 'index points per US$1M (a total)' },
   { name: 'economic_capacity_lost_total_per_million_usd', unit: 'index points per US$1M (a total)' },
-].map((m) => (m.name.startsWith('defected_') ? { ...m, count: true } : m));
+  { name: 'spend_official_usd', unit: 'USD (cumulative)', description: 'spend_cdm_usd + spend_official_senior_usd: what every tier of officials got' },
+  { name: 'regime_strength_lost', unit: 'index points (1 = all of the strength of tick 0)', description: '1 - regime_strength at the last tick: military capacity × military spending, the one regime outcome every policy is judged on' },
+  { name: 'regime_strength_lost_total_per_million_usd', unit: 'index points per US$1M (a total)' },
+].map((m) => {
+  if (!/^(defected|left_ever)_/.test(m.name)) return m;
+  const spendMetric = spendOfCount(m.name);
+  return spendMetric ? { ...m, count: true, spendMetric } : { ...m, count: true };
+});
 
-/** What effects over a baseline are read on and printed: each group's defections, the capacity lost, the spend. */
+/**
+ * What effects over a baseline are read on and printed: the people of each group who left (distinct
+ * people, each group's cost per additional one on its own spend), the one regime outcome, the
+ * capacities lost, the spend. The CDM is junior and mid-tier officials; senior officials are apart.
+ */
 const OUTCOMES: readonly ModelOutcome[] = [
-  { metric: 'defected_army', label: 'army', kind: 'count' },
-  { metric: 'defected_police', label: 'police', kind: 'count' },
-  { metric: 'defected_official_senior', label: 'senior officials', kind: 'count' },
-  { metric: 'defected_official', label: 'CDM (officials)', kind: 'count' },
-  { metric: 'defected_official_economic', label: 'economic officials', kind: 'count' },
-  { metric: 'defected_tycoon', label: 'tycoons', kind: 'count' },
+  { metric: 'left_ever_army', label: 'army', kind: 'count', spendMetric: 'spend_army_usd' },
+  { metric: 'left_ever_police', label: 'police', kind: 'count', spendMetric: 'spend_police_usd' },
+  { metric: 'left_ever_official_senior', label: 'senior officials', kind: 'count', spendMetric: 'spend_official_senior_usd' },
+  { metric: 'left_ever_cdm', label: 'CDM (junior, mid officials)', kind: 'count', spendMetric: 'spend_cdm_usd' },
+  { metric: 'left_ever_official_economic', label: 'economic officials', kind: 'count', spendMetric: 'spend_official_economic_usd' },
+  { metric: 'left_ever_tycoon', label: 'tycoons', kind: 'count', spendMetric: 'spend_tycoon_usd' },
+  { metric: 'regime_strength_lost', label: 'regime strength lost', kind: 'index' },
   { metric: 'military_capacity_lost', label: 'military capacity lost', kind: 'index' },
   { metric: 'economic_capacity_lost', label: 'economic capacity lost', kind: 'index' },
   { metric: 'spend_usd', label: 'spend', kind: 'usd', higherIsBetter: false },
@@ -91,6 +119,10 @@ function run(params: Parameters, seed: number, options: ModelRunOptions = {}): M
   metrics.capacity_lost_total_per_million_usd = spend > 0 ? (militaryLost + economicLost) / 2 / millions : NaN;
   metrics.military_capacity_lost_total_per_million_usd = spend > 0 ? militaryLost / millions : NaN;
   metrics.economic_capacity_lost_total_per_million_usd = spend > 0 ? economicLost / millions : NaN;
+  metrics.spend_official_usd = final('spend_cdm_usd') + final('spend_official_senior_usd');
+  const strengthLost = 1 - final('regime_strength');
+  metrics.regime_strength_lost = strengthLost;
+  metrics.regime_strength_lost_total_per_million_usd = spend > 0 ? strengthLost / millions : NaN;
   return {
     columns: recorder.columns,
     data: recorder.data,

@@ -11,29 +11,35 @@ import { releaseArrays, takeArray } from '../../engine/columns.js';
 import { Recorder } from '../../engine/recorder.js';
 import { RandomStream } from '../../engine/rng.js';
 import { runTicks, type Step } from '../../engine/scheduler.js';
-import { CONSCRIPT_GROUP, GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS, REPORT_GROUPS } from './groups.js';
+import { CONSCRIPT_GROUP, GROUPS, GROUP_COUNT, GROUP_KIND, KIND_INDEX, KINDS, REPORT_GROUPS, SPEND_GROUPS } from './groups.js';
 import type { Parameters } from './params.js';
 import {
-  buildPopulation, CAPTURED, DEFECTED, EXTRACTED, FAMILY_IN_COUNTRY, PAID, SANCTIONED, SERVING, type Population,
+  buildPopulation, CAPTURED, CLAIM_CONTINGENT, CLAIM_QUEUED, DEFECTED, EXTRACTED, FAMILY_IN_COUNTRY, LEFT_EVER, PAID, SANCTIONED, SERVING,
+  type Population,
 } from './population.js';
 import { Regime, stockByKind } from './regime.js';
 import { Sponsors } from './sponsors.js';
 
 /** Bumped whenever a change to the model can change any output for the same parameters and seed. */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';
 
 /** Signed log: sign(z)·ln(1 + |z|), the gain in "years of income" on a log scale. */
 export function signedLog(z: number): number {
   return z >= 0 ? Math.log1p(z) : -Math.log1p(-z);
 }
 
-const HEADLINE_GROUPS = ['army', 'police', 'official', 'tycoon'];
+/** Groups with an `out_` column (people out at the tick). `official` counts senior officials too; `cdm` is junior and mid-tier officials. */
+const ARMY_ENLISTED = GROUPS.findIndex((g) => g.name === 'army_enlisted');
+const SENIOR_ADMINISTRATIVE = GROUPS.findIndex((g) => g.name === 'official_senior_administrative');
+const HEADLINE_GROUPS = ['army', 'police', 'official', 'tycoon', 'cdm', 'official_senior'];
+/** Groups with a `left_ever_` column: the distinct people who ever left (never more than the group's people). */
+const LEFT_EVER_GROUPS = ['army', 'police', 'official', 'tycoon', 'cdm', 'official_senior', 'official_economic'];
 
 /** Series columns and their units, in output order. */
 export function seriesColumns(): Array<{ name: string; unit: string }> {
   const cols: Array<{ name: string; unit: string }> = [{ name: 'tick', unit: 'month (0 = Feb 2021)' }];
   for (const measure of ['defected', 'new_defections', 'captured', 'serving'] as const) {
-    const unit = measure === 'new_defections' ? 'people/month' : measure === 'defected' ? 'people (cumulative defections)' : 'people';
+    const unit = measure === 'new_defections' ? 'people/month' : measure === 'defected' ? 'people (cumulative joins: one who comes back and leaves again counts twice)' : 'people';
     for (const rg of REPORT_GROUPS) cols.push({ name: `${measure}_${rg.name}`, unit });
   }
   for (const rg of REPORT_GROUPS) {
@@ -70,6 +76,22 @@ export function seriesColumns(): Array<{ name: string; unit: string }> {
     { name: 'military_capacity', unit: 'index (1 at tick 0)' },
     { name: 'economic_capacity', unit: 'index (1 at tick 0)' },
   );
+  for (const name of LEFT_EVER_GROUPS) cols.push({ name: `left_ever_${name}`, unit: 'people (distinct people who ever left)' });
+  for (const sg of SPEND_GROUPS) cols.push({ name: `spend_${sg.name}_usd`, unit: 'USD (cumulative: payouts, resettlement places and safe houses its people got)' });
+  cols.push(
+    { name: 'spend_shared_usd', unit: 'USD (cumulative: the programme\'s running cost, no group\'s)' },
+    { name: 'spend_official_economic_usd', unit: 'USD (cumulative; economic-sector officials, a part of spend_cdm_usd + spend_official_senior_usd)' },
+    { name: 'claims_queued_usd', unit: 'USD (owed to claims waiting in the queue)' },
+    { name: 'claims_lapsed', unit: 'people (cumulative: claims that lapsed unpaid)' },
+    { name: 'bought_defections', unit: 'people (cumulative: left only because their claim was accepted)' },
+    { name: 'credibility_soldier', unit: 'probability (believed chance an enlisted army soldier\'s claim is paid)' },
+    { name: 'credibility_official_senior', unit: 'probability (believed chance a senior official\'s claim is paid)' },
+    { name: 'sanctions_bite', unit: 'index 0..1 (1 − exp(−designated / sanctions.biteScale))' },
+    { name: 'regime_revenue', unit: 'index (1 at tick 0)' },
+    { name: 'military_spending', unit: 'index (1 at tick 0)' },
+    { name: 'pay_arrears', unit: 'share of soldiers\' pay and supply unfunded' },
+    { name: 'regime_strength', unit: 'index (1 at tick 0): military capacity × military spending' },
+  );
   return cols;
 }
 
@@ -87,6 +109,8 @@ export class DefectionModel {
   readonly captured = new Float64Array(GROUP_COUNT);
   /** Cumulative returns to service (strikers back at work, pardoned deserters). */
   readonly returned = new Float64Array(GROUP_COUNT);
+  /** Distinct agents who ever left (defected at least once). */
+  readonly leftEver = new Float64Array(GROUP_COUNT);
   /** Agents called up so far (conscripts). */
   readonly enlisted = new Float64Array(GROUP_COUNT);
   readonly newDefections = new Float64Array(GROUP_COUNT);
@@ -122,6 +146,10 @@ export class DefectionModel {
 
   // Scratch buffers, allocated once.
   private attempts: Int32Array;
+  /** Serving agents who would leave this tick only for the money (their claim must be accepted first). */
+  private readonly contingent: Int32Array;
+  /** Agents who left this tick (attempts resolved, contingent claims accepted): the serving list needs compacting. */
+  private leftThisTick = 0;
   /** Indices of serving agents in ascending order; the decision loop walks only these. */
   private servingIndex: Int32Array;
   private servingCount: number;
@@ -131,8 +159,10 @@ export class DefectionModel {
   private readonly returnNext: Int32Array;
   private readonly returning: Int32Array;
 
-  /** Last tick's defectors (people) who need a way out: soldiers, senior officials, tycoons. */
-  private visaDemand = 0;
+  /** Last tick's defectors (people) who need a way out, by group: soldiers, senior officials, tycoons. */
+  private readonly visaDemand = new Float64Array(GROUP_COUNT);
+  /** People designated to the end of last tick (the regime reads the state at the end of t−1). */
+  private designatedLastTick = 0;
   private militaryCapacity = 1;
   private economicCapacity = 1;
   private readonly initialMilitary: number;
@@ -149,6 +179,8 @@ export class DefectionModel {
   private readonly decisionRng: RandomStream;
   private readonly resolveRng: RandomStream;
   private readonly returnRng: RandomStream;
+  /** Claims: the order new claims queue in, and the capture draws of accepted contingent claimants (apart, so money changes no other draw). */
+  private readonly claimsRng: RandomStream;
 
   constructor(params: Parameters, seed: number) {
     this.params = params;
@@ -162,9 +194,11 @@ export class DefectionModel {
     this.decisionRng = new RandomStream(seed, 'decisions');
     this.resolveRng = new RandomStream(seed, 'resolve');
     this.returnRng = new RandomStream(seed, 'returns');
+    this.claimsRng = new RandomStream(seed, 'claims');
     this.unitOut = new Float64Array(pop.unitCount);
     this.unitTerm = new Float64Array(pop.unitCount);
     this.attempts = takeArray(Int32Array, pop.size);
+    this.contingent = takeArray(Int32Array, pop.size);
     this.claimants = takeArray(Int32Array, pop.size);
     this.servingIndex = takeArray(Int32Array, pop.size);
     this.returnNext = takeArray(Int32Array, pop.size);
@@ -208,15 +242,16 @@ export class DefectionModel {
    */
   release(): void {
     releaseArrays([
-      ...Object.values(this.population.agents), this.attempts, this.servingIndex, this.claimants, this.returnNext, this.returning,
+      ...Object.values(this.population.agents), this.attempts, this.contingent, this.servingIndex, this.claimants, this.returnNext, this.returning,
     ]);
+    this.sponsors.release();
   }
 
   /** Run every tick and return the recorder. */
   run(onTick?: (tick: number) => void): Recorder {
     const steps: Step[] = [
       { name: 'sponsors', step: (t) => this.sponsors.act(t, this.visaDemand, this.regime.restrictionShare) },
-      { name: 'regime', step: (t) => this.regime.act(t, this.cumulativeByKind, this.stock, this.sponsors.sanctionedPeople) },
+      { name: 'regime', step: (t) => this.regime.act(t, this.cumulativeByKind, this.stock, this.designatedLastTick, this.economicCapacity) },
       { name: 'conscription', step: (t) => this.callUpConscripts(t) },
       { name: 'individuals', step: (t) => this.individualsDecide(t) },
       { name: 'returns', step: (t) => this.returnToService(t) },
@@ -269,7 +304,8 @@ export class DefectionModel {
         decision.collapseWeight * (1 - capacity[k]) -
         decision.riskWeight * capture -
         safetyWeight * (1 - baseSafety) +
-        regime.revenuePressure -
+        regime.revenuePressure +
+        regime.arrearsPull(g) -
         regime.deterrence(g) -
         this.stayConstant[g];
       // A resettlement place is for those who must leave the country; others keep their base safety.
@@ -295,9 +331,10 @@ export class DefectionModel {
     const offerStands = this.sponsors.offerStands, reachedSafetyShift = this.reachedSafetyShift, listedSafetyShift = this.listedSafetyShift;
     const restrictedShare = this.restrictedShare, attemptRate = this.attemptRate;
     const familyRestricted = decision.familyWeight, familyFree = decision.familyWeight * decision.familyFree;
-    const attempts = this.attempts, serving = this.servingIndex, servingCount = this.servingCount;
+    const attempts = this.attempts, contingent = this.contingent, serving = this.servingIndex, servingCount = this.servingCount;
     const rng = this.decisionRng;
     let attemptCount = 0;
+    let contingentCount = 0;
     for (let k = 0; k < servingCount; k++) {
       const i = serving[k];
       const g = group[i];
@@ -306,82 +343,138 @@ export class DefectionModel {
       const ceiling = attemptRate[g];
       if (u >= ceiling) continue;
       const f = flags[i];
+      const reached = reachThreshold[i] <= reachHazard[g];
+      // The utility of leaving unpaid (x), and what the expected payout adds to it (money).
       let x = utilityConst[g] + unitTerm[unit[i]] - stayUtility[i];
+      let money = 0;
+      const claims = reached && payoutUsd[g] > 0 && !(f & PAID);
       if (f & SANCTIONED) {
-        x += gainWeight * this.listedGain(i, g) + listedSafetyShift[g];
-      } else if (offerStands[g] && reachThreshold[i] <= reachHazard[g]) {
-        x += gainWeight * (payoutUsd[g] > 0 ? this.paidGain(i, g) : gainUnpaid[g]) + reachedSafetyShift[g];
+        const unpaid = this.listedGain(i, g, 0);
+        x += gainWeight * unpaid + listedSafetyShift[g];
+        if (claims) money = gainWeight * (this.listedGain(i, g, this.expectedOffer(i, g)) - unpaid);
+      } else if (offerStands[g] && reached) {
+        x += gainWeight * gainUnpaid[g] + reachedSafetyShift[g];
+        if (claims) money = gainWeight * (this.paidGain(i, g) - gainUnpaid[g]);
       } else {
         x += gainWeight * gainUnpaid[g];
       }
       if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY) {
         x -= familyRank[i] < restrictedShare[g] ? familyRestricted : familyFree;
       }
+      // One draw decides both: the agent leaves anyway, or would leave only for the money (then it
+      // claims first and leaves once the claim is accepted), or stays.
       if (u * (1 + Math.exp(-x)) < ceiling) attempts[attemptCount++] = i;
+      else if (money > 0 && u * (1 + Math.exp(-(x + money))) < ceiling) contingent[contingentCount++] = i;
     }
     this.agentSteps += servingCount;
-    this.resolveAttempts(tick, attemptCount);
+    this.resolveAttempts(tick, attemptCount, contingentCount);
+  }
+
+  /** What a reached claimant of group g expects to be paid: the offer times the believed chance of payment. */
+  private expectedOffer(i: number, g: number): number {
+    return this.sponsors.credibility[g] * this.sponsors.offerTo(i, g);
   }
 
   /**
-   * Gain of a reached, unlisted agent with a standing money offer: the payout (+ asset bonus),
-   * which only a defector who reaches safety enjoys, minus what the regime seizes either way.
+   * Gain of a reached, unlisted agent with a money offer: the payout (+ asset bonus) it expects
+   * (times the believed chance of payment), which only a defector who reaches safety enjoys,
+   * minus what the regime seizes either way.
    */
   private paidGain(i: number, g: number): number {
     const income = this.population.agents.incomeUsd[i];
-    return signedLog((this.safetyOf[g] * this.sponsors.offerTo(i, g)) / income - this.seizedYears[g]);
+    return signedLog((this.safetyOf[g] * this.expectedOffer(i, g)) / income - this.seizedYears[g]);
   }
 
   /**
-   * A listed agent's gain: assets abroad come back only through a credible off-ramp, and without
-   * one a listed defector has no Western exit (the listed safety).
+   * A listed agent's gain with an expected payout: assets abroad come back only through a
+   * credible off-ramp, and without one a listed defector has no Western exit (the listed safety).
    */
-  private listedGain(i: number, g: number): number {
+  private listedGain(i: number, g: number, expectedPayout: number): number {
     const { agents } = this.population;
     const { sanctions } = this.params;
-    const payout = this.sponsors.payoutUsd[g] > 0 && this.sponsors.reached(i) ? this.sponsors.offerTo(i, g) : 0;
     const unfrozen = sanctions.offRamp ? sanctions.offRampCredibility * agents.wealthAbroadUsd[i] : 0;
-    return signedLog((this.safetyListedOf[g] * (payout + unfrozen)) / agents.incomeUsd[i] - this.seizedYears[g]);
+    return signedLog((this.safetyListedOf[g] * (expectedPayout + unfrozen)) / agents.incomeUsd[i] - this.seizedYears[g]);
   }
 
-  /** Each attempt is caught or succeeds; successful claimants are paid; units, demand and returns follow. */
-  private resolveAttempts(tick: number, attemptCount: number): void {
+  /**
+   * Each attempt is caught or succeeds. Claims follow: a reached defector of a group offered
+   * money claims the payout, and an agent who would leave only for the money claims first; new
+   * claims queue in random order behind those waiting, and the sponsors pay the queue while the
+   * budget lasts (sponsors.ts). An accepted contingent claimant tries to leave now.
+   */
+  private resolveAttempts(tick: number, attemptCount: number, contingentCount: number): void {
     const { agents } = this.population;
-    const { status, statusTick, group, unit, flags, familyRank, incomeUsd } = agents;
-    const { sponsors, weight, returnRate } = this;
+    const { status, statusTick, group, flags } = agents;
+    const { sponsors } = this;
     const rng = this.resolveRng;
-    const ticks = this.params.time.ticks;
     this.newDefections.fill(0);
+    this.visaDemand.fill(0);
+    this.leftThisTick = 0;
     let claimantCount = 0;
-    let demand = 0;
     for (let k = 0; k < attemptCount; k++) {
       const i = this.attempts[k];
       const g = group[i];
       statusTick[i] = tick;
       this.serving[g]--;
+      this.leftThisTick++;
       if (rng.uniform() < this.captureProbability[g]) {
         status[i] = CAPTURED;
         this.captured[g]++;
+        sponsors.withdrawClaim(i);
         continue;
       }
-      const w = weight[g];
-      status[i] = DEFECTED;
-      this.defected[g]++;
-      this.newDefections[g]++;
-      this.unitOut[unit[i]] += w;
-      const f = flags[i];
-      if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY && familyRank[i] < this.restrictedShare[g]) this.reprisalPeople += w;
-      if (f & SANCTIONED) this.sanctionedDefectedPeople += w;
-      // A claimant is paid once: a pardoned deserter who defects again is not paid again.
-      if (sponsors.payoutUsd[g] > 0 && !(f & PAID) && sponsors.reached(i)) this.claimants[claimantCount++] = i;
-      const spec = GROUPS[g];
-      if (spec.needsExit) demand += w;
-      if (spec.kind === 'tycoon') this.servingTycoonBusiness -= incomeUsd[i];
-      if (returnRate[g] > 0) this.scheduleReturn(i, tick, returnRate[g], ticks);
+      this.leave(i, g, tick);
+      // A claim already waiting stays in its place, now a defector's; otherwise a new claim.
+      if (flags[i] & CLAIM_QUEUED) flags[i] &= ~CLAIM_CONTINGENT;
+      else if (sponsors.mayClaim(i, g)) this.claimants[claimantCount++] = i;
     }
-    this.visaDemand = demand;
-    if (attemptCount > 0) this.compactServing();
-    sponsors.payClaimants(this.claimants, claimantCount, rng);
+    for (let k = 0; k < contingentCount; k++) {
+      const i = this.contingent[k];
+      if (flags[i] & CLAIM_QUEUED) continue; // already waiting
+      flags[i] |= CLAIM_CONTINGENT;
+      this.claimants[claimantCount++] = i;
+    }
+    sponsors.queueClaims(this.claimants, claimantCount, tick, this.claimsRng);
+    sponsors.payQueue(tick, (i) => this.acceptContingent(i, tick));
+    if (this.leftThisTick > 0) this.compactServing();
+  }
+
+  /** An accepted contingent claimant tries to leave: caught, or out (and then paid). */
+  private acceptContingent(i: number, tick: number): boolean {
+    const { status, statusTick, group } = this.population.agents;
+    if (status[i] !== SERVING) return false;
+    const g = group[i];
+    statusTick[i] = tick;
+    this.serving[g]--;
+    this.leftThisTick++;
+    if (this.claimsRng.uniform() < this.captureProbability[g]) {
+      status[i] = CAPTURED;
+      this.captured[g]++;
+      return false;
+    }
+    this.leave(i, g, tick);
+    return true;
+  }
+
+  /** Agent i of group g defects at `tick`: counts, its unit, reprisals, resettlement demand, business, return. */
+  private leave(i: number, g: number, tick: number): void {
+    const { status, unit, flags, familyRank, incomeUsd } = this.population.agents;
+    const w = this.weight[g];
+    status[i] = DEFECTED;
+    this.defected[g]++;
+    this.newDefections[g]++;
+    this.unitOut[unit[i]] += w;
+    const f = flags[i];
+    if (!(f & LEFT_EVER)) {
+      flags[i] |= LEFT_EVER;
+      this.leftEver[g]++;
+    }
+    if ((f & (FAMILY_IN_COUNTRY | EXTRACTED)) === FAMILY_IN_COUNTRY && familyRank[i] < this.restrictedShare[g]) this.reprisalPeople += w;
+    if (f & SANCTIONED) this.sanctionedDefectedPeople += w;
+    const spec = GROUPS[g];
+    if (spec.needsExit) this.visaDemand[g] += w;
+    if (spec.kind === 'tycoon') this.servingTycoonBusiness -= incomeUsd[i];
+    if (this.returnRate[g] > 0) this.scheduleReturn(i, tick, this.returnRate[g], this.params.time.ticks);
   }
 
   /**
@@ -529,6 +622,32 @@ export class DefectionModel {
     r.column('safety_soldier')[tick] = sponsors.safety[KIND_INDEX.soldier];
     r.column('military_capacity')[tick] = this.militaryCapacity;
     r.column('economic_capacity')[tick] = this.economicCapacity;
+    for (const name of LEFT_EVER_GROUPS) {
+      const rg = REPORT_GROUPS.find((x) => x.name === name)!;
+      let n = 0;
+      for (const g of rg.members) n += this.leftEver[g] * w[g];
+      r.column(`left_ever_${name}`)[tick] = n;
+    }
+    for (const sg of SPEND_GROUPS) {
+      let usd = 0;
+      for (const g of sg.members) usd += sponsors.spendOfGroup(g);
+      r.column(`spend_${sg.name}_usd`)[tick] = usd;
+    }
+    r.column('spend_shared_usd')[tick] = sponsors.sharedCostUsd;
+    let economicUsd = 0;
+    for (let g = 0; g < GROUP_COUNT; g++) if (GROUPS[g].kind === 'official' && GROUPS[g].branch === 'economic') economicUsd += sponsors.spendOfGroup(g);
+    r.column('spend_official_economic_usd')[tick] = economicUsd;
+    r.column('claims_queued_usd')[tick] = sponsors.queuedUsd;
+    r.column('claims_lapsed')[tick] = sponsors.lapsedPeople;
+    r.column('bought_defections')[tick] = sponsors.boughtPeople;
+    r.column('credibility_soldier')[tick] = sponsors.credibility[ARMY_ENLISTED];
+    r.column('credibility_official_senior')[tick] = sponsors.credibility[SENIOR_ADMINISTRATIVE];
+    r.column('sanctions_bite')[tick] = regime.sanctionsBite;
+    r.column('regime_revenue')[tick] = regime.revenue;
+    r.column('military_spending')[tick] = regime.militarySpending;
+    r.column('pay_arrears')[tick] = regime.payArrears;
+    r.column('regime_strength')[tick] = this.militaryCapacity * regime.militarySpending;
+    this.designatedLastTick = sponsors.sanctionedPeople;
   }
 }
 

@@ -109,7 +109,7 @@ export const PARAMETER_SCHEMA = {
     lockedWeight: num(2, 'bLocked: extra utility of staying when sanctioned with no off-ramp (nowhere to go)', { min: 0, max: 100, source: ASSUMED }),
     seizedShare: share(0.8, 'Share of wealth in the country the regime seizes from a defector', ASSUMED),
     stay: {
-      armyEnlisted: num(-1.31, 'stay(kind, group): army enlisted and conscripts', { min: -50, max: 50, source: calibrated(...ARMY_TARGETS) }),
+      armyEnlisted: num(-1.2, 'stay(kind, group): army enlisted and conscripts', { min: -50, max: 50, source: calibrated(...ARMY_TARGETS) }),
       armyNco: num(-1.01, 'stay(kind, group): army NCOs', { min: -50, max: 50, source: ASSUMED }),
       armyOfficer: num(-0.51, 'stay(kind, group): army officers', { min: -50, max: 50, source: ASSUMED }),
       policeEnlisted: num(-3.11, 'stay(kind, group): police enlisted', { min: -50, max: 50, source: calibrated('police_t10') + ' (police_t24 and police_vs_army are holdouts: never fitted)' }),
@@ -183,6 +183,12 @@ export const PARAMETER_SCHEMA = {
       strikerRate: share(0.01, 'Monthly chance a striking junior or mid-tier official (CDM) goes back to work', 'assumption (about 410,000 out in 2021, more than 300,000 still out in 2023)'),
       deserterPardonRate: share(0.002, 'Monthly chance a deserter (a defected soldier) is pardoned and returns to service', 'assumption (pardons of deserters are reported: https://cnimyanmar.com/index.php/english-edition/19019-deserters-and-awols-are-pardoned-not-because-tatmadaw-needs-strength)'),
     },
+    fiscal: {
+      link: share(0.5, 'The fiscal link: share of the military\'s pay and supply that the state\'s revenue funds (the rest comes from the military\'s own businesses and reserves). Revenue follows economic capacity and sanctions; military spending = 1 − link × (1 − revenue). 0: the economy never touches the army (model 1.1)', 'assumption (the seed: "the rapidly imploding economy is the real vulnerability"; the junta has protected military pay, so the link is unknown)'),
+      sanctionsRevenueShare: share(0, 'Share of the state\'s revenue that sanctions remove at full bite (see sanctions.biteScale): the fiscal form of sanctions\' cost to the regime. 0: designations of individuals cost the state no revenue', 'assumption (the tranches here name individuals; sectoral sanctions are not modelled)'),
+      adjustShare: share(0.25, 'Share of the gap between military spending and what revenue now funds that closes each month (budget inertia: the regime draws down reserves first)', ASSUMED),
+      arrearsWeight: num(2, 'bArrears: utility of leaving, for soldiers, per unit of unfunded pay and supply (1 − military spending): pay arrears and shortages raise the pull to leave', { min: 0, max: 100, source: ASSUMED }),
+    },
   },
   sponsors: {
     budgetUsd: usd(10000000, 'Sponsors\' budget at tick 0 (USD)', LEVER),
@@ -197,6 +203,7 @@ export const PARAMETER_SCHEMA = {
       seniorOfficialUsd: usd(0, 'Payout to a senior official (offers of up to $500,000 are a policy option)', LEVER),
       tycoonUsd: usd(0, 'Payout to a tycoon', LEVER),
       economicSectorMultiplier: num(1, 'Multiplier on officials\' payouts in the economic sector', { min: 0, max: 1000, source: LEVER }),
+      officialSector: choice(['all', 'economic'], 'all', 'Which officials the officials\' payouts are offered to: all sectors, or the economic sector only (central bank, finance, planning, revenue)', LEVER),
       assetBonusUsd: {
         soldier: usd(2684, 'Bonus for a soldier who brings assets (heavy weapon: 10 million kyat minus the base)', 'data: 10,000,000 kyat for a heavy weapon (data/myanmar-2021.json payouts)'),
         official: usd(0, 'Bonus for an official who brings assets (account books)', LEVER),
@@ -216,7 +223,14 @@ export const PARAMETER_SCHEMA = {
       resettled: share(0.95, 'Chance a defector with a resettlement place ends up safe', ASSUMED),
       listed: share(0.1, 'Safety of a sanctioned defector when there is no off-ramp (no Western exit)', ASSUMED),
     },
+    credibility: {
+      updateShare: share(0.5, 'How fast word of the money spreads: the share of the gap between the chance agents believe a claim will be paid and the true chance that closes each month (1: they know at once). The true chance is what the budget left after the claims queued can pay of last month\'s claims', 'assumption (when the money runs out word spreads and the offer\'s pull falls; when it comes back it recovers)'),
+    },
+    claims: {
+      maxWaitTicks: int(6, 'Months an unpaid claim waits in the queue (first come, first served) before it lapses. A defector whose claim lapses is never paid; a serving agent who would leave only for the money and whose claim lapses stays. 0: a claim not paid in the month it is made lapses', { min: 0, max: 600, unit: 'ticks', source: ASSUMED }),
+    },
     costs: {
+      fixedUsdPerMonth: usd(0, 'Running cost of the programme per month while offers are made (offices, outreach): a shared cost in spend_usd, attributed to no group, outside the payout budget', ASSUMED),
       visaUsd: usd(5000, 'What one resettlement place used costs the governments that offer it (USD per person resettled): counted in spend_usd, outside the payout budget', 'assumption (the US Reception and Placement grant alone was $1,800 per refugee in 2010, https://2009-2017.state.gov/r/pa/prs/ps/2010/01/135800.htm; travel, processing and support cost more)'),
       familyUsd: usd(1000, 'What moving one family out to a safe house costs (USD per family): counted in spend_usd, outside the payout budget', ASSUMED),
     },
@@ -235,7 +249,8 @@ export const PARAMETER_SCHEMA = {
     },
     offRamp: bool(false, 'Delisting on defection: a listed defector gets assets abroad back', LEVER),
     offRampCredibility: share(0.5, 'Credibility of the off-ramp: share of assets abroad a listed defector expects back', ASSUMED),
-    revenueEffect: num(0, 'Sanctions also cost the regime revenue that its people pay: utility of leaving added, for every serving agent, per 100 people designated so far. 0: sanctions only lock the listed in, as in model 1.0', { min: 0, max: 100, source: 'assumption (a rival hypothesis, off by default)' }),
+    revenueEffect: num(0, 'Sanctions also cost the regime revenue that its people pay: utility of leaving added, for every serving agent, at full bite; the push is revenueEffect × (1 − exp(−designated / biteScale)), designations to the end of last month, so it never exceeds revenueEffect. 0: sanctions only lock the listed in, as in model 1.0', { min: 0, max: 100, source: 'assumption (a rival hypothesis, off by default)' }),
+    biteScale: num(100, 'Sanctions\' bite: designations (people) at which it reaches 63% of full (1 − exp(−designated / biteScale)); read by sanctions.revenueEffect and regime.fiscal.sanctionsRevenueShare. Model 1.1\'s linear push per 100 designated is the slope at 0 of this form with biteScale 100', { min: 1, max: 1e6, unit: 'people', source: ASSUMED }),
   },
 } satisfies SchemaTree;
 

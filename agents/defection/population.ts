@@ -23,7 +23,7 @@ export const AGENT_LAYOUT = {
   status: Uint8Array,
   /** Tick the status last changed (-1 while never changed). */
   statusTick: Int16Array,
-  /** Bit flags: FAMILY_IN_COUNTRY, EXTRACTED, SANCTIONED, HAS_ASSETS, PAID. */
+  /** Bit flags: FAMILY_IN_COUNTRY, EXTRACTED, SANCTIONED, HAS_ASSETS, PAID, LEFT_EVER, CLAIM_QUEUED, CLAIM_CONTINGENT. */
   flags: Uint8Array,
   /** Tick of designation (-1 if never sanctioned). */
   sanctionedTick: Int16Array,
@@ -49,6 +49,12 @@ export const EXTRACTED = 2;
 export const SANCTIONED = 4;
 export const HAS_ASSETS = 8;
 export const PAID = 16;
+/** Defected at least once (the distinct people who ever left). */
+export const LEFT_EVER = 32;
+/** Holds a claim for the payout in the sponsors' queue. */
+export const CLAIM_QUEUED = 64;
+/** The queued claim is of a serving agent who leaves only once it is accepted (it would not leave unpaid). */
+export const CLAIM_CONTINGENT = 128;
 
 export interface Population {
   readonly agents: AgentColumns;

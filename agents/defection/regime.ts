@@ -4,7 +4,8 @@
  * lagged cumulative defections pass a threshold (`regime.crackdown.mode: feedback`) or comes as
  * a dated policy change (`scheduled`). The soldiers' crackdown restricts more of their families
  * and catches more deserters; the officials' (dismissal, eviction, arrests) catches more
- * strikers; both add a deterrence to staying. The regime acts once per tick, after the sponsors
+ * strikers; both add a deterrence to staying. The fiscal link: revenue follows economic capacity
+ * and sanctions, military spending follows revenue, and unfunded pay pulls soldiers out. The regime acts once per tick, after the sponsors
  * and before the individuals. Conscription, returns and pardons are its acts too; the model
  * carries them out on the agents (agents/model.ts).
  */
@@ -26,8 +27,19 @@ export class Regime {
   readonly capture = new Float64Array(KINDS.length);
   /** Share of serving soldiers' families under restriction. */
   restrictionShare: number;
-  /** Utility of leaving that sanctions' cost to the regime's revenue adds, for every serving agent. */
+  /** Sanctions' bite in [0,1): 1 − exp(−designated / sanctions.biteScale), designations to the end of last tick. */
+  sanctionsBite = 0;
+  /** Utility of leaving that sanctions' cost to the revenue its people are paid adds, for every serving agent (at most sanctions.revenueEffect). */
   revenuePressure = 0;
+  /**
+   * The fiscal link: the state's revenue (index, 1 at tick 0) follows last tick's economic
+   * capacity and sanctions' bite; military spending (index, 1 at tick 0) moves towards what it
+   * funds, 1 − link × (1 − revenue), at regime.fiscal.adjustShare a month; pay arrears are the
+   * unfunded share, 1 − military spending.
+   */
+  revenue = 1;
+  militarySpending = 1;
+  payArrears = 0;
 
   constructor(private readonly params: Parameters) {
     this.restrictionShare = params.regime.familyRestriction.initialShare;
@@ -37,9 +49,10 @@ export class Regime {
    * `cumulative[kind][t]`: cumulative defections (people) of each kind at the end of tick t;
    * `stock[kind]`: the people of each kind at tick 0 (conscripts do not dilute the share, so a
    * crackdown never eases because the army grew);
-   * `designated`: people designated by sanctions so far.
+   * `designated`: people designated by sanctions to the end of last tick;
+   * `economicCapacity`: economic capacity at the end of last tick.
    */
-  act(tick: number, cumulative: readonly Float64Array[], stock: Float64Array, designated: number): void {
+  act(tick: number, cumulative: readonly Float64Array[], stock: Float64Array, designated: number, economicCapacity: number): void {
     const { regime, sanctions } = this.params;
     this.shock = Math.pow(0.5, tick / regime.shockHalfLifeTicks);
     const crack = this.crackdown;
@@ -52,7 +65,19 @@ export class Regime {
     this.capture[KIND_INDEX.soldier] = cap.soldierBase + (cap.soldierMax - cap.soldierBase) * crack[KIND_INDEX.soldier];
     this.capture[KIND_INDEX.official] = cap.officialBase + (cap.officialMax - cap.officialBase) * crack[KIND_INDEX.official];
     this.capture[KIND_INDEX.tycoon] = cap.tycoon;
-    this.revenuePressure = sanctions.revenueEffect * (designated / 100);
+    // Bounded: the bite saturates, so no push grows without limit with the designations.
+    this.sanctionsBite = 1 - Math.exp(-designated / sanctions.biteScale);
+    this.revenuePressure = sanctions.revenueEffect * this.sanctionsBite;
+    const fiscal = regime.fiscal;
+    this.revenue = Math.min(1, Math.max(0, economicCapacity)) * (1 - fiscal.sanctionsRevenueShare * this.sanctionsBite);
+    const funded = 1 - fiscal.link * (1 - this.revenue);
+    this.militarySpending += fiscal.adjustShare * (funded - this.militarySpending);
+    this.payArrears = 1 - this.militarySpending;
+  }
+
+  /** Utility of leaving that pay arrears and shortages add for soldiers (0 for officials and tycoons). */
+  arrearsPull(g: number): number {
+    return GROUPS[g].kind === 'soldier' ? this.params.regime.fiscal.arrearsWeight * this.payArrears : 0;
   }
 
   /** Utility of staying the crackdown adds for group g: unit controls for soldiers, dismissal and eviction for strikers. */

@@ -29,6 +29,10 @@ export interface EffectRow {
   costPerAdditionalDefectionUsdCi95High: number;
   /** Why the cost is undefined (null when defined, or when the metric is not a defection count). */
   costPerAdditionalDefectionUsdUndefinedReason: string | null;
+  /** The spend the cost divides: the count's own group's spend, or the whole spend (null when no cost). */
+  costSpendMetric: string | null;
+  /** That spend's effect over the baseline (NaN when no cost). */
+  costSpendOverBaselineUsd: number;
 }
 
 export interface EffectOptions {
@@ -38,6 +42,11 @@ export interface EffectOptions {
   spendMetric?: string | null;
   /** Which metrics count defections (default: names starting `defected_`). */
   isDefectionCount?: (metric: string) => boolean;
+  /**
+   * The spend a count's cost per additional one divides (its own group's: model 1.2 attributes
+   * spend to the group that got it); null or absent: the whole spend (`spendMetric`).
+   */
+  costSpendMetric?: (metric: string) => string | null | undefined;
 }
 
 export const SPEND_METRIC = 'spend_usd';
@@ -68,7 +77,7 @@ export function effectRows(point: PointSamples, baseline: PointSamples, metrics:
   const pairing: Pairing = options.sameRuns ? 'paired' : options.pairing;
   const spendMetric = options.spendMetric === undefined ? SPEND_METRIC : options.spendMetric;
   const countsDefections = options.isDefectionCount ?? isDefectionCount;
-  const spendAt = (samples: PointSamples, like: readonly number[]) => (spendMetric === null ? undefined : samples.get(spendMetric)) ?? like.map(() => NaN);
+  const spendAt = (samples: PointSamples, like: readonly number[], which: string | null = spendMetric) => (which === null ? undefined : samples.get(which)) ?? like.map(() => NaN);
   return metrics.map((metric) => {
     const y = point.get(metric) ?? [];
     const b = baseline.get(metric) ?? [];
@@ -77,7 +86,11 @@ export function effectRows(point: PointSamples, baseline: PointSamples, metrics:
     const joint = jointEffects(y, hasSpend ? spendAt(point, y) : y, b, hasSpend ? spendAt(baseline, b) : b, pairing);
     const effect = effectInterval(joint.y, options.t);
     const perMillion: Ratio = hasSpend ? effectRatio(joint, options.t, 1e6) : { defined: false, why: 'zero' };
-    const cost: Ratio | null = countsDefections(metric) && hasSpend ? inverseEffectRatio(joint, options.t) : null;
+    // A count's cost divides its own group's spend when the model attributes spend by group.
+    const own = countsDefections(metric) ? options.costSpendMetric?.(metric) ?? null : null;
+    const ownSpend = own !== null && point.has(own) && baseline.has(own);
+    const costJoint = ownSpend ? jointEffects(y, spendAt(point, y, own), b, spendAt(baseline, b, own), pairing) : joint;
+    const cost: Ratio | null = countsDefections(metric) && (ownSpend || hasSpend) ? inverseEffectRatio(costJoint, options.t) : null;
     return {
       metric,
       n: joint.y.n,
@@ -89,6 +102,8 @@ export function effectRows(point: PointSamples, baseline: PointSamples, metrics:
       spendOverBaselineUsd: hasSpend ? joint.s.effect : NaN,
       ...ratioFields('effectPerMillionUsd', perMillion, hasSpend ? PER_MILLION_REASONS : { ...PER_MILLION_REASONS, zero: spendMetric === null ? 'no spend metric' : `no ${spendMetric} metric` }),
       ...ratioFields('costPerAdditionalDefectionUsd', cost, COST_REASONS),
+      costSpendMetric: cost === null ? null : ownSpend ? own : spendMetric,
+      costSpendOverBaselineUsd: cost === null ? NaN : costJoint.s.effect,
     } as EffectRow;
   });
 }

@@ -39,6 +39,12 @@ export function modelProblems(value: unknown): string[] {
   problems.push(...scenarioProblems(m, schemaProblem === null));
   const metricNames = new Set(Array.isArray(m.metrics) ? m.metrics.map((x: Record_) => x?.name) : []);
   if (m.outcomes !== undefined) problems.push(...outcomeProblems(m.outcomes, metricNames));
+  // A count's own spend (engine/model.ts ModelOutput.spendMetric) must be one of the metrics.
+  if (Array.isArray(m.metrics)) {
+    for (const x of m.metrics as Record_[]) {
+      if (x?.spendMetric !== undefined && !metricNames.has(x.spendMetric)) problems.push(`'metrics' '${String(x.name)}': its spendMetric '${String(x.spendMetric)}' is not one of the metrics`);
+    }
+  }
   if (m.record !== undefined) problems.push(...recordProblems(m.record));
   return problems;
 }
@@ -118,6 +124,7 @@ function outcomeProblems(outcomes: unknown, metrics: Set<unknown>): string[] {
   outcomes.effects.forEach((o: unknown, i: number) => {
     if (!isObject(o) || !isText(o.metric) || typeof o.label !== 'string' || !OUTCOME_KINDS.includes(o.kind as string)) problems.push(`'outcomes.effects[${i}]' is not { metric, label, kind: ${OUTCOME_KINDS.join(' | ')} }`);
     else if (!metrics.has(o.metric)) problems.push(`'outcomes.effects[${i}].metric' '${o.metric}' is not one of the metrics`);
+    else if (o.spendMetric !== undefined && !metrics.has(o.spendMetric)) problems.push(`'outcomes.effects[${i}].spendMetric' '${String(o.spendMetric)}' is not one of the metrics`);
   });
   if (outcomes.spendMetric !== undefined && !metrics.has(outcomes.spendMetric)) problems.push(`'outcomes.spendMetric' '${String(outcomes.spendMetric)}' is not one of the metrics`);
   return problems;

@@ -65,6 +65,7 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
   const effects = effectsCsv ? new SweepEffects({
     baselines: plan.baselines!, metrics, pairing: pairingOf(plan.experiment), t: await loadTQuantile975(),
     spendMetric: plan.model.definition.outcomes?.spendMetric ?? null, isCount: countMetrics(plan),
+    costSpendMetric: (metric) => plan.model.definition.metrics.find((m) => m.name === metric)?.spendMetric ?? null,
     readPoint: (pointId) => pointSamples(index, pointId, replicates, metrics), write: (cells) => effectsCsv.row(cells), quote: csvCell,
   }) : null;
   try {
