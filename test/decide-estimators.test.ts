@@ -273,18 +273,29 @@ describe('PRIM (scenario discovery)', () => {
   });
 
   it('the coverage rule takes the widest box of the wanted density; identical results for identical inputs', () => {
-    const knee = prim(params, cases, { resamples: 0 });
+    const excess = prim(params, cases, { resamples: 0 });
     const wide = prim(params, cases, { resamples: 0, choice: 'coverage', threshold: 0.8, paste: false });
-    expect(wide.box!.coverage).toBeGreaterThanOrEqual(knee.box!.coverage);
+    expect(wide.box!.coverage).toBeGreaterThanOrEqual(excess.box!.coverage);
     expect(wide.box!.density).toBeGreaterThanOrEqual(0.8);
     expect(JSON.stringify(prim(params, cases, { resamples: 3 }))).toBe(JSON.stringify(prim(params, cases, { resamples: 3 })));
-    expect(Number.isNaN(knee.box!.dimensions[0].reproducibility)).toBe(true);
+    expect(Number.isNaN(excess.box!.dimensions[0].reproducibility)).toBe(true);
   });
 
-  it('no case, no box', () => {
+  it('no case, no box; every world a case, no box either', () => {
     const result = prim(params, new Uint8Array(n));
     expect(result.box).toBeNull();
     expect(result.caseShare).toBe(0);
+    const all = prim(params, new Uint8Array(n).fill(1));
+    expect(all.box).toBeNull();
+    expect(all.trajectory).toHaveLength(1);
+  });
+
+  it('a high case rate: the box still restricts (most excess cases), not the whole space', () => {
+    const common = Uint8Array.from(cases, (c, i) => (c || columns[2][i] < 0.8 ? 1 : 0));
+    const result = prim(params, common, { resamples: 0 });
+    expect(result.caseShare).toBeGreaterThan(0.8);
+    expect(result.box!.dimensions.map((d) => d.parameter)).toContain('x3');
+    expect(result.box!.density).toBeGreaterThan(result.caseShare);
   });
 
   it('refuses settings out of range, naming the key, the value and what is allowed', () => {
@@ -294,7 +305,7 @@ describe('PRIM (scenario discovery)', () => {
     expect(() => resolvePrimSettings({ threshold: 1.2 })).toThrow(/'threshold': 1.2/);
     expect(() => resolvePrimSettings({ massMin: 1 })).toThrow(/'massMin': 1/);
     expect(() => resolvePrimSettings({ resamples: -1 })).toThrow(/'resamples': -1/);
-    expect(() => resolvePrimSettings({ choice: 'elbow' as 'knee' })).toThrow(/'choice': "elbow"/);
+    expect(() => resolvePrimSettings({ choice: 'elbow' as 'excess' })).toThrow(/'choice': "elbow"/);
     expect(() => resolvePrimSettings({ pasteAlpha: 0.7 }, (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)).toThrow(/'--paste-alpha': 0.7/);
     expect(resolvePrimSettings({ threshold: 1 }).threshold).toBe(1);
   });

@@ -222,13 +222,11 @@ function drawVariance(smoother: CurveSmoother, fits: readonly CurveFit[], draws:
         for (let c = 0; c <= r; c++) v += factor[r * K + c] * noise[c];
         coefficients[r] = v;
       }
+      const width = smoother.binWidth;
       for (let b = 0; b < B; b++) {
-        if (smoother.binDesign === null) values[s * B + b] = coefficients[b];
-        else {
-          let v = 0;
-          for (let k = 0; k < K; k++) v += smoother.binDesign[b * K + k] * coefficients[k];
-          values[s * B + b] = v;
-        }
+        let v = 0;
+        for (let k = b * width; k < (b + 1) * width; k++) v += smoother.binValues[k] * coefficients[smoother.binColumns[k]];
+        values[s * B + b] = v;
       }
     }
     return values;

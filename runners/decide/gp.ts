@@ -45,8 +45,10 @@ export interface GpSmoother {
   readonly method: 'gp';
   readonly size: number;
   readonly binWeights: Float64Array;
-  /** null: the curve's coefficients are its values at the draw points. */
-  readonly binDesign: null;
+  /** The curve's coefficients are its values at the draw points: width 1, column b, value 1. */
+  readonly binWidth: 1;
+  readonly binColumns: Int32Array;
+  readonly binValues: Float64Array;
   fit(response: Float64Array): CurveFit;
 }
 
@@ -77,7 +79,7 @@ export function gpSmoother(inputs: readonly Float64Array[], weights: Float64Arra
   const binWeights = Float64Array.from(drawSet, (i) => weights[i] / drawTotal);
 
   return {
-    method: 'gp', size: drawCount, binWeights, binDesign: null,
+    method: 'gp', size: drawCount, binWeights, binWidth: 1, binColumns: Int32Array.from({ length: drawCount }, (_, b) => b), binValues: new Float64Array(drawCount).fill(1),
     fit(response) {
       let centre = 0;
       for (let i = 0; i < n; i++) centre += weights[i] * response[i];

@@ -12,12 +12,16 @@
  *   the box would hold less than `massMin` of the weight. Each step is a point of the trajectory:
  *   coverage, density, mass, restricted parameters. A cut is placed half-way between the last
  *   value cut off and the first kept, so a world is in the box when low ≤ x ≤ high.
- * - Choosing a box (documented in docs/DECISIONS.md): among the boxes whose density reaches
- *   `threshold` (default 0.8, the Workbench's), `knee` (default) takes the one with the largest
- *   coverage × density — the knee of the trade-off curve, past which density bought costs more
- *   coverage than it gains — and `coverage` takes the one with the largest coverage (Bryant &
- *   Lempert's "as much coverage as the wanted density allows"). When no box reaches the threshold
- *   the largest coverage × density of the whole trajectory is taken and `meetsThreshold` is false.
+ * - Choosing a box (documented in docs/DECISIONS.md) among the boxes that restrict at least one
+ *   parameter: `excess` (default) takes the box holding the most cases beyond chance, mass ×
+ *   (density − case share) — the weighted relative accuracy of subgroup discovery (Lavrač et al.
+ *   2004), the cases it holds minus the cases a box of its size would hold at the base rate — among
+ *   the boxes whose density reaches `threshold` (default 0.8, the Workbench's); it sits at the knee
+ *   of the trade-off curve, where a wider box would add more non-cases than cases and a narrower
+ *   one would lose cases without gaining density. `coverage` takes the box of largest coverage
+ *   among those reaching the threshold (Bryant & Lempert's "as much coverage as the wanted
+ *   density allows"). When no box reaches the threshold the box with the most excess cases of the
+ *   whole trajectory is taken and `meetsThreshold` is false.
  * - Pasting (optional, default on): the chosen box is widened again, `pasteAlpha` at a time, on a
  *   restricted side, while that raises its density (Friedman & Fisher's pasting).
  * - Significance of each restricted parameter, two ways: (1) the quasi-p-value of Bryant & Lempert
@@ -36,7 +40,7 @@ import { RandomStream } from '../../engine/rng.js';
 import { ascendingOrder, binomialUpperTail, normaliseWeights } from './numeric.js';
 import { checkParameters, type WorldParameters } from './outcomes.js';
 
-export type BoxChoice = 'knee' | 'coverage';
+export type BoxChoice = 'excess' | 'coverage';
 
 export interface PrimSettings {
   /** Share of the box's weight cut off per peel, in (0, 0.5]; default 0.05. */
@@ -49,7 +53,7 @@ export interface PrimSettings {
   readonly massMin?: number;
   /** Density a box must reach to count as a scenario, in (0, 1]; default 0.8. */
   readonly threshold?: number;
-  /** How the box is chosen on the trajectory (default 'knee'). */
+  /** How the box is chosen on the trajectory (default 'excess'). */
   readonly choice?: BoxChoice;
   /** PRIM runs on random subsets for reproducibility, 0–1000; default 20. */
   readonly resamples?: number;
@@ -62,7 +66,7 @@ export interface PrimSettings {
 export type ResolvedPrimSettings = Required<PrimSettings>;
 
 export const DEFAULT_PRIM: ResolvedPrimSettings = {
-  peelAlpha: 0.05, pasteAlpha: 0.05, paste: true, massMin: 0.05, threshold: 0.8, choice: 'knee', resamples: 20, resampleShare: 0.5, seed: 1,
+  peelAlpha: 0.05, pasteAlpha: 0.05, paste: true, massMin: 0.05, threshold: 0.8, choice: 'excess', resamples: 20, resampleShare: 0.5, seed: 1,
 };
 
 /** The keys of PrimSettings as a user types them (the CLI passes its flags: peelAlpha → '--peel-alpha'). */
@@ -80,7 +84,7 @@ export function resolvePrimSettings(settings: PrimSettings = {}, key: SettingKey
   if (!inRange(out.resampleShare, 0, 1, false)) throw bad('resampleShare', 'a share in (0, 1)');
   if (!Number.isInteger(out.resamples) || out.resamples < 0 || out.resamples > 1000) throw bad('resamples', 'a whole number from 0 to 1000');
   if (!Number.isInteger(out.seed) || out.seed < 0) throw bad('seed', 'a whole number ≥ 0');
-  if (out.choice !== 'knee' && out.choice !== 'coverage') throw bad('choice', "'knee' or 'coverage'");
+  if (out.choice !== 'excess' && out.choice !== 'coverage') throw bad('choice', "'excess' or 'coverage'");
   if (typeof out.paste !== 'boolean') throw bad('paste', 'true or false');
   return out;
 }
@@ -133,7 +137,7 @@ export interface PrimResult {
   /** Weighted share of worlds that are cases. */
   readonly caseShare: number;
   readonly trajectory: readonly PrimStep[];
-  /** null when no world is a case. */
+  /** null when no world is a case, or when no cut raises the density (every world a case, or nothing to tell them apart). */
   readonly box: PrimBox | null;
   readonly settings: ResolvedPrimSettings;
 }
@@ -177,6 +181,7 @@ export function prim(parameters: WorldParameters, cases: ArrayLike<number>, opti
   const steps = trajectory.map((s) => describeStep(parameters.names, s));
   if (!(caseWeight > 0)) return { parameters: parameters.names, worlds: n, caseShare: 0, trajectory: steps, box: null, settings };
   const chosen = chooseStep(trajectory, settings);
+  if (chosen < 0) return { parameters: parameters.names, worlds: n, caseShare: caseWeight, trajectory: steps, box: null, settings };
   let box = trajectory[chosen].box;
   let stats = { coverage: trajectory[chosen].coverage, density: trajectory[chosen].density, mass: trajectory[chosen].mass };
   let pasted = false;
@@ -221,12 +226,15 @@ function restrictedDimensions(box: Box): number[] {
   return out;
 }
 
-/** The step chosen on a trajectory: see the file's comment. */
-export function chooseStep(trajectory: readonly Pick<RawStep, 'coverage' | 'density'>[], settings: Pick<ResolvedPrimSettings, 'threshold' | 'choice'>): number {
-  const eligible = trajectory.map((_, i) => i).filter((i) => trajectory[i].density >= settings.threshold - 1e-12);
-  const knee = (candidates: number[]) => candidates.reduce((best, i) => (trajectory[i].coverage * trajectory[i].density > trajectory[best].coverage * trajectory[best].density ? i : best), candidates[0]);
-  if (eligible.length === 0) return knee(trajectory.map((_, i) => i));
-  if (settings.choice === 'knee') return knee(eligible);
+/** The step chosen on a trajectory (see the file's comment); -1 when no step restricts anything. */
+export function chooseStep(trajectory: readonly Pick<RawStep, 'coverage' | 'density' | 'mass'>[], settings: Pick<ResolvedPrimSettings, 'threshold' | 'choice'>): number {
+  if (trajectory.length < 2) return -1;
+  const base = trajectory[0].density;
+  const excess = (i: number) => trajectory[i].mass * (trajectory[i].density - base);
+  const restricted = trajectory.map((_, i) => i).slice(1);
+  const eligible = restricted.filter((i) => trajectory[i].density >= settings.threshold - 1e-12);
+  const most = (candidates: number[]) => candidates.reduce((best, i) => (excess(i) > excess(best) + 1e-15 ? i : best), candidates[0]);
+  if (eligible.length === 0 || settings.choice === 'excess') return most(eligible.length > 0 ? eligible : restricted);
   return eligible.reduce((best, i) => {
     const [a, b] = [trajectory[i], trajectory[best]];
     return a.coverage > b.coverage || (a.coverage === b.coverage && a.density > b.density) ? i : best;

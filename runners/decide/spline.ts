@@ -40,12 +40,13 @@ export interface Smoother {
   readonly method: 'spline' | 'levels';
   /** Coefficients of a curve. */
   readonly size: number;
-  /** Bins: their normalised weights and, row-major bins × size, the curve's value = row · coefficients. */
+  /** Bins: their normalised weights, and the curve at bin b = Σₖ binValues[b·width + k] · coefficients[binColumns[b·width + k]]. */
   readonly binWeights: Float64Array;
-  readonly binDesign: Float64Array;
+  readonly binWidth: number;
+  readonly binColumns: Int32Array;
+  readonly binValues: Float64Array;
   fit(response: Float64Array): CurveFit;
 }
-
 
 /**
  * The smoother for one input. `weights` are the worlds' normalised weights (sum 1); worlds of
@@ -76,10 +77,8 @@ function levelSmoother(input: Float64Array, weights: Float64Array, levels: numbe
     levelWeight[l] += weights[i];
     levelSquares[l] += weights[i] * weights[i];
   });
-  const binDesign = new Float64Array(L * L);
-  for (let l = 0; l < L; l++) binDesign[l * L + l] = 1;
   return {
-    method: 'levels', size: L, binWeights: levelWeight, binDesign,
+    method: 'levels', size: L, binWeights: levelWeight, binWidth: 1, binColumns: Int32Array.from(levels, (_, l) => l), binValues: new Float64Array(L).fill(1),
     fit(response) {
       const mean = new Float64Array(L);
       for (let i = 0; i < input.length; i++) mean[levelOf[i]] += weights[i] * response[i];
@@ -172,17 +171,17 @@ function splineSmoother(u: Float64Array, weights: Float64Array): Smoother {
     binWeights[b] += weights[i];
     binPosition[b] += weights[i] * u[i];
   }
-  const binDesign = new Float64Array(bins * K);
-  const values = new Float64Array(4);
+  const binColumns = new Int32Array(bins * 4);
+  const binValues = new Float64Array(bins * 4);
   for (let b = 0; b < bins; b++) {
     const position = binWeights[b] > 0 ? binPosition[b] / binWeights[b] : (b + 0.5) / bins;
     const x = position * segments;
     const s = Math.min(segments - 1, Math.floor(x));
-    cubicBSpline(x - s, values, 0);
-    for (let a = 0; a < 4; a++) binDesign[b * K + s + a] = values[a];
+    cubicBSpline(x - s, binValues, b * 4);
+    for (let a = 0; a < 4; a++) binColumns[b * 4 + a] = s + a;
   }
   return {
-    method: 'spline', size: K, binWeights, binDesign,
+    method: 'spline', size: K, binWeights, binWidth: 4, binColumns, binValues,
     fit(response) {
       // Centre the response (the basis reproduces constants, so this changes nothing but rounding).
       let centre = 0;
