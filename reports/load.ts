@@ -6,6 +6,7 @@ import { columnIndex, hasColumn, isNumericText, parseCsv, parseNumberCell, textC
 import { ReportInputError } from './errors.js';
 import { loadSensitivity, SWEEP_ANALYSIS_MANIFEST, type SensitivityResult } from './sensitivity-load.js';
 import { loadCalibrationResult, type CalibrationResult } from './calibration-load.js';
+import { loadDecision, type DecisionResult } from './decision-load.js';
 
 export interface CalibrationTarget {
   readonly id: string;
@@ -143,7 +144,7 @@ export interface SweepResult extends LoadedCommon {
   readonly effects: SweepEffects | null;
 }
 
-export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult;
+export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult | DecisionResult;
 export type InputFilesReader = InputFiles;
 
 const POINTS_STAT_COLUMNS = ['n', 'mean', 'sd', 'ci95_low', 'ci95_high'] as const;
@@ -164,7 +165,8 @@ export async function loadResult(dirArg: string): Promise<LoadedResult> {
   }
   if (kind === 'sweep') return loadSweep(dir, manifest, files);
   if (kind === 'calibration') return loadCalibrationResult(dir, manifest, files);
-  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity" or "calibration"`);
+  if (kind === 'decision') return loadDecision(dir, manifest, files);
+  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity", "calibration" or "decision"`);
 }
 
 async function requireDirectory(dir: string, dirArg: string): Promise<void> {

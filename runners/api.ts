@@ -15,3 +15,4 @@ export {
 } from './sensitivity/api.js';
 export { calibrate, type CalibrateOptions, type CalibrationOutcome, type CalibrationProgress } from './calibrate/calibrate.js';
 export { loadCalibration, type Calibration, type CalibrationPlan } from './calibrate/calibration-file.js';
+export * from './decide/api.js';

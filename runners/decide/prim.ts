@@ -24,6 +24,11 @@
  *   whole trajectory is taken and `meetsThreshold` is false.
  * - Pasting (optional, default on): the chosen box is widened again, `pasteAlpha` at a time, on a
  *   restricted side, while that raises its density (Friedman & Fisher's pasting).
+ * - Pruning: a restriction whose quasi-p-value (below) is above `significance` (default 0.05) is
+ *   dropped, the least significant first, the box's figures recomputed each time, until every
+ *   restriction left is significant or one is left — what an analyst does with the Workbench's
+ *   `drop_restriction`, so that the box read out to a decision maker holds no limit that chance
+ *   alone could have drawn. The dropped limits are listed with the box.
  * - Significance of each restricted parameter, two ways: (1) the quasi-p-value of Bryant & Lempert
  *   as the Workbench computes it — a one-sided binomial test of the box's cases against the case
  *   rate of the box with that parameter's limits removed (small: the restriction is not chance);
@@ -59,6 +64,8 @@ export interface PrimSettings {
   readonly resamples?: number;
   /** Share of the worlds in each subset, in (0, 1); default 0.5. */
   readonly resampleShare?: number;
+  /** Drop restrictions whose quasi-p-value is above this, in (0, 1]; default 0.05 (1: keep every restriction). */
+  readonly significance?: number;
   /** Seed of the subsets (default 1). */
   readonly seed?: number;
 }
@@ -66,7 +73,7 @@ export interface PrimSettings {
 export type ResolvedPrimSettings = Required<PrimSettings>;
 
 export const DEFAULT_PRIM: ResolvedPrimSettings = {
-  peelAlpha: 0.05, pasteAlpha: 0.05, paste: true, massMin: 0.05, threshold: 0.8, choice: 'excess', resamples: 20, resampleShare: 0.5, seed: 1,
+  peelAlpha: 0.05, pasteAlpha: 0.05, paste: true, massMin: 0.05, threshold: 0.8, choice: 'excess', resamples: 20, resampleShare: 0.5, significance: 0.05, seed: 1,
 };
 
 /** The keys of PrimSettings as a user types them (the CLI passes its flags: peelAlpha → '--peel-alpha'). */
@@ -82,6 +89,7 @@ export function resolvePrimSettings(settings: PrimSettings = {}, key: SettingKey
   if (!inRange(out.massMin, 0, 1, false)) throw bad('massMin', 'a share in (0, 1)');
   if (!inRange(out.threshold, 0, 1, true)) throw bad('threshold', 'a density in (0, 1]');
   if (!inRange(out.resampleShare, 0, 1, false)) throw bad('resampleShare', 'a share in (0, 1)');
+  if (!inRange(out.significance, 0, 1, true)) throw bad('significance', 'a p-value in (0, 1]');
   if (!Number.isInteger(out.resamples) || out.resamples < 0 || out.resamples > 1000) throw bad('resamples', 'a whole number from 0 to 1000');
   if (!Number.isInteger(out.seed) || out.seed < 0) throw bad('seed', 'a whole number ≥ 0');
   if (out.choice !== 'excess' && out.choice !== 'coverage') throw bad('choice', "'excess' or 'coverage'");
@@ -127,6 +135,8 @@ export interface PrimBox {
   readonly meetsThreshold: boolean;
   /** The restricted parameters, in the parameters' order. */
   readonly dimensions: readonly BoxDimension[];
+  /** Restrictions of the chosen step dropped as not significant (their limits and quasi-p-value when dropped). */
+  readonly dropped: readonly Omit<BoxDimension, 'reproducibility'>[];
   /** Membership of every world (1 in the box). */
   readonly inBox: Uint8Array;
 }
@@ -193,22 +203,39 @@ export function prim(parameters: WorldParameters, cases: ArrayLike<number>, opti
       pasted = true;
     }
   }
-  const restricted = restrictedDimensions(box);
-  const reproduced = reproducibility(data, weights, settings, stats, restricted);
   let sumSquares = 0;
   for (let i = 0; i < n; i++) sumSquares += weights[i] * weights[i];
   const ess = 1 / sumSquares;
+  const limitsOf = (j: number) => ({
+    low: Number.isFinite(box.low[j]) ? box.low[j] : null,
+    high: Number.isFinite(box.high[j]) ? box.high[j] : null,
+  });
+  const dropped: Omit<BoxDimension, 'reproducibility'>[] = [];
+  for (;;) {
+    const current = restrictedDimensions(box);
+    if (current.length <= 1) break;
+    const pValues = current.map((j) => quasiP(data, weights, box, j, stats, ess));
+    const worst = pValues.reduce((w, v, k) => (v > pValues[w] ? k : w), 0);
+    if (!(pValues[worst] > settings.significance)) break;
+    const j = current[worst];
+    dropped.push({ parameter: parameters.names[j], ...limitsOf(j), quasiP: pValues[worst] });
+    box = { low: box.low.slice(), high: box.high.slice() };
+    box.low[j] = -Infinity;
+    box.high[j] = Infinity;
+    stats = boxStats(data, everyone, weights, box);
+  }
+  const restricted = restrictedDimensions(box);
+  const reproduced = reproducibility(data, weights, settings, stats, restricted);
   const inBox = membership(data, everyone, box);
   const dimensions = restricted.map((j, k) => ({
     parameter: parameters.names[j],
-    low: Number.isFinite(box.low[j]) ? box.low[j] : null,
-    high: Number.isFinite(box.high[j]) ? box.high[j] : null,
+    ...limitsOf(j),
     quasiP: quasiP(data, weights, box, j, stats, ess),
     reproducibility: reproduced[k],
   }));
   return {
     parameters: parameters.names, worlds: n, caseShare: caseWeight, trajectory: steps,
-    box: { step: chosen, ...stats, pasted, meetsThreshold: stats.density >= settings.threshold, dimensions, inBox },
+    box: { step: chosen, ...stats, pasted, meetsThreshold: stats.density >= settings.threshold, dimensions, dropped, inBox },
     settings,
   };
 }
@@ -239,6 +266,21 @@ export function chooseStep(trajectory: readonly Pick<RawStep, 'coverage' | 'dens
     const [a, b] = [trajectory[i], trajectory[best]];
     return a.coverage > b.coverage || (a.coverage === b.coverage && a.density > b.density) ? i : best;
   }, eligible[0]);
+}
+
+/** Coverage, density and mass of a box over the worlds in `sample`. */
+function boxStats(data: Data, sample: Uint8Array, weights: Float64Array, box: Box): { coverage: number; density: number; mass: number } {
+  const inBox = membership(data, sample, box);
+  let [total, totalCases, w, c] = [0, 0, 0, 0];
+  for (let i = 0; i < data.n; i++) {
+    if (!sample[i]) continue;
+    total += weights[i];
+    totalCases += weights[i] * data.cases[i];
+    if (!inBox[i]) continue;
+    w += weights[i];
+    c += weights[i] * data.cases[i];
+  }
+  return { coverage: totalCases > 0 ? c / totalCases : 0, density: w > 0 ? c / w : 0, mass: w / total };
 }
 
 /** Which worlds (of those in `sample`) lie in the box. */
