@@ -156,7 +156,7 @@ function flipText(result: DecisionResult, s: ScenarioRecord): string {
 
 export function decisionLead(result: DecisionResult): DecisionLead {
   const paragraphs = [
-    `${result.policies.length} policies compared over ${result.worlds} worlds (parameter sets${Number.isFinite(result.effectiveSampleSize) && result.effectiveSampleSize < result.worlds - 0.5 ? `; importance weights, effective sample size ${Math.round(result.effectiveSampleSize)}` : ''}) ` +
+    `${result.policies.length} policies compared over ${formatValue(result.worlds, 'number')} worlds (parameter sets${Number.isFinite(result.effectiveSampleSize) && result.effectiveSampleSize < result.worlds - 0.5 ? `; importance weights, effective sample size ${Math.round(result.effectiveSampleSize)}` : ''}) ` +
     `on ${result.criteria.length} criteria. A world's outcome is ${result.replicates ? 'the mean of its replicates' : 'one value'}; "best" is best in that world, and every share below is a (weighted) share of worlds.`,
     ...result.criteria.flatMap((c) => criterionParagraphs(result, c)),
   ];
@@ -271,7 +271,7 @@ function probabilityBestChart(result: DecisionResult): ChartSpec {
     source: { file: 'decision.csv', columns: ['criterion', 'policy', 'probability_best', 'probability_best_se'] },
     chart: {
       type: 'bar',
-      x: { title: 'Criterion', categories: factorLabels(result.criteria.map((c) => c.name)) },
+      x: { title: 'Criterion', categories: result.criteria.map((c) => wrapped(displayName(c.name), result.criteria.length > 4 ? 14 : 24)) },
       y: { title: 'Probability of being best (share of worlds, %)', format: 'probability', min: 0, max: 1 },
       groups: result.policies.map((policy) => ({
         label: policy,
@@ -284,6 +284,17 @@ function probabilityBestChart(result: DecisionResult): ChartSpec {
       note: 'bars: share of worlds where the policy is best · whiskers: ±1.96 Monte Carlo standard errors',
     },
   };
+}
+
+/** Words broken into lines of at most `width` characters (a longer word keeps a line of its own). */
+export function wrapped(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
 }
 
 /** Indices of `count` worlds drawn by systematic resampling on the weights (evenly spaced worlds when weights are equal). */
@@ -383,7 +394,7 @@ function evppiChart(result: DecisionResult, c: DecisionCriterion): ChartSpec | n
   if (!evpi || ranked.length === 0) return null;
   const shown = ranked.slice(0, EVPPI_BARS);
   const bar = (r: EvppiRecord) => ({ y: r.evppi, low: Math.max(0, r.evppi - 1.96 * r.evppiSe), high: r.evppi + 1.96 * r.evppiSe });
-  const labels = factorLabels(shown.map((r) => r.parameter)).map((label, i) => `${label}\n${percent(shown[i].shareOfEvpi)}`);
+  const labels = factorLabels(shown.map((r) => r.parameter)).map((label, i) => `${label}${shown[i].kind === 'group' ? '\n(group)' : ''}\n${percent(shown[i].shareOfEvpi)}`);
   return {
     file: `decision-evppi-${slug(c.name)}.png`,
     title: `${displayName(c.name)}: what knowing each unknown before choosing is worth`,
@@ -404,10 +415,8 @@ function evppiChart(result: DecisionResult, c: DecisionCriterion): ChartSpec | n
 function tradeoffChart(result: DecisionResult, c: DecisionCriterion, s: ScenarioRecord): ChartSpec {
   const trajectory = s.trajectory;
   const box = s.box;
-  const series: LineSeriesSpec[] = [
-    { label: 'density threshold', colour: OTHER_COLOURS.grey, dashed: true, points: [{ x: 0, y: result.densityThreshold }, { x: 1, y: result.densityThreshold }] },
-    { label: 'peeling trajectory (each point a box)', colour: '#0072B2', markers: true, points: trajectory.map((t) => ({ x: t.coverage, y: t.density })) },
-  ];
+  // Chart.js draws the first series on top: the boxes' markers, then the trajectory, then the threshold.
+  const series: LineSeriesSpec[] = [];
   if (box) {
     const step = trajectory[box.step];
     series.push({ label: `chosen box (step ${box.step})`, colour: '#D55E00', markers: true, marker: 'star', markerScale: 2.6, noLine: true, points: [{ x: step.coverage, y: step.density }] });
@@ -415,6 +424,10 @@ function tradeoffChart(result: DecisionResult, c: DecisionCriterion, s: Scenario
       series.push({ label: 'reported box (pasted, insignificant limits dropped)', colour: '#009E73', markers: true, marker: 'rectRot', markerScale: 2, noLine: true, points: [{ x: box.coverage, y: box.density }] });
     }
   }
+  series.push(
+    { label: 'peeling trajectory (each point a box)', colour: '#0072B2', markers: true, points: trajectory.map((t) => ({ x: t.coverage, y: t.density })) },
+    { label: 'density threshold', colour: OTHER_COLOURS.grey, dashed: true, points: [{ x: 0, y: result.densityThreshold }, { x: 1, y: result.densityThreshold }] },
+  );
   return {
     file: `decision-prim-tradeoff-${slug(c.name)}.png`,
     title: `${displayName(c.name)}: finding the worlds where ${s.reference} is not best (PRIM)`,
@@ -469,7 +482,14 @@ function boxChart(result: DecisionResult, c: DecisionCriterion, s: ScenarioRecor
       panels: [{ axis: { title: '', format: 'number', categories: [...rows].reverse() } }],
       // Chart.js draws the first series on top: the box over the range.
       series: [
-        { label: 'the box', colour: '#D55E00', markers: true, markerScale: 1.4, points: segments((i) => [position(dims[i].parameter, dims[i].low, 'low'), position(dims[i].parameter, dims[i].high, 'high')]) },
+        { label: 'the box', colour: '#D55E00', points: segments((i) => [position(dims[i].parameter, dims[i].low, 'low'), position(dims[i].parameter, dims[i].high, 'high')]) },
+        {
+          label: 'its limits', colour: '#D55E00', markers: true, markerScale: 1.4, noLine: true,
+          points: dims.flatMap((d, i) => [
+            ...(d.low !== null ? [{ x: position(d.parameter, d.low, 'low'), y: rowOf(i) }] : []),
+            ...(d.high !== null ? [{ x: position(d.parameter, d.high, 'high'), y: rowOf(i) }] : []),
+          ]),
+        },
         { label: 'range across the worlds', colour: '#9A9A9A', dashed: true, points: segments(() => [0, 1]) },
       ],
     },
