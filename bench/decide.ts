@@ -12,6 +12,7 @@ import { evppi, prepareEvppi } from '../runners/decide/evppi.js';
 import { criterionOutcomes, type CriterionOutcomes, type WorldParameters } from '../runners/decide/outcomes.js';
 import { comparePolicies, type PolicyComparison } from '../runners/decide/policies.js';
 import { flips } from '../runners/decide/decide.js';
+import { sortWorlds } from '../runners/decide/prim.js';
 
 const worldsArg = process.argv.indexOf('--worlds');
 const W = worldsArg > 0 ? Number(process.argv[worldsArg + 1]) : 10_000;
@@ -39,6 +40,7 @@ let compareSeconds = 0;
 let evppiSeconds = 0;
 let primSeconds = 0;
 const plan = prepareEvppi(parameters, {});
+const sorted = sortWorlds(parameters);
 criteria.forEach((outcomes, c) => {
   let t = performance.now();
   const comparison: PolicyComparison = comparePolicies(outcomes);
@@ -47,7 +49,7 @@ criteria.forEach((outcomes, c) => {
   const information = evppi(outcomes, plan);
   evppiSeconds += (performance.now() - t) / 1000;
   t = performance.now();
-  const scenarios = flips(outcomes, comparison, parameters, { resamples: 20 });
+  const scenarios = flips(outcomes, comparison, sorted, { resamples: 20 });
   primSeconds += (performance.now() - t) / 1000;
   const top = [...information.rows.slice(1)].sort((a, b) => b.evppi - a.evppi)[0];
   const box = scenarios.box;

@@ -15,6 +15,6 @@ export { comparePolicies, type PolicyComparison, type PolicyOptions, type Policy
 export {
   evpi, evppi, prepareEvppi, ALL_PARAMETERS, type EvppiOptions, type EvppiPlan, type EvppiResult, type EvppiRow, type ValueOfInformation,
 } from './evppi.js';
-export { prim, resolvePrimSettings, DEFAULT_PRIM, type PrimResult, type PrimSettings, type PrimBox, type PrimStep, type BoxDimension } from './prim.js';
+export { prim, sortWorlds, resolvePrimSettings, DEFAULT_PRIM, type SortedWorlds, type PrimResult, type PrimSettings, type PrimBox, type PrimStep, type BoxDimension } from './prim.js';
 export { decide, flips, type Criterion, type CriterionDecision, type DecideOptions, type Scenarios } from './decide.js';
 export type { GpSettings } from './gp.js';

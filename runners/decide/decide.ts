@@ -9,7 +9,7 @@ import { InputError } from '../../engine/errors.js';
 import { evppi, prepareEvppi, type EvppiOptions, type EvppiResult } from './evppi.js';
 import { checkParameters, type CriterionOutcomes, type WorldParameters } from './outcomes.js';
 import { comparePolicies, type PolicyComparison, type PolicyOptions } from './policies.js';
-import { prim, resolvePrimSettings, type PrimResult, type PrimSettings, type SettingKey } from './prim.js';
+import { prim, resolvePrimSettings, sortWorlds, type PrimResult, type PrimSettings, type SettingKey, type SortedWorlds } from './prim.js';
 
 export interface Criterion {
   /** The criterion's name (a metric, an effect, a cost). */
@@ -63,7 +63,8 @@ export function decide(criteria: readonly Criterion[], parameters: WorldParamete
   const primSettings = options.prim === false ? false : resolvePrimSettings(options.prim ?? {}, options.primKey);
   const evppiOptions = options.evppi === false ? { draws: 0, parameters: [] } : (options.evppi ?? {});
   const plan = prepareEvppi(parameters, { ...evppiOptions, ...(options.weights ? { weights: options.weights } : {}) });
-  return criteria.map((criterion) => decideCriterion(criterion, parameters, plan, options, primSettings));
+  const sorted = sortWorlds(parameters); // one sort per parameter, shared by every criterion's PRIM
+  return criteria.map((criterion) => decideCriterion(criterion, sorted, plan, options, primSettings));
 }
 
 function decideCriterion(criterion: Criterion, parameters: WorldParameters, plan: ReturnType<typeof prepareEvppi>, options: DecideOptions, primSettings: PrimSettings | false): CriterionDecision {
@@ -86,7 +87,7 @@ function decideCriterion(criterion: Criterion, parameters: WorldParameters, plan
 }
 
 /** PRIM on the worlds where the expected-best policy is not (one of the) best, and who is best inside the box. */
-export function flips(outcomes: CriterionOutcomes, comparison: PolicyComparison, parameters: WorldParameters, settings: PrimSettings = {}): Scenarios {
+export function flips(outcomes: CriterionOutcomes, comparison: PolicyComparison, parameters: WorldParameters | SortedWorlds, settings: PrimSettings = {}): Scenarios {
   const P = outcomes.policies.length;
   const reference = comparison.expectedBest;
   const cases = Uint8Array.from({ length: outcomes.worlds }, (_, w) => (comparison.bestShare[w * P + reference] > 0 ? 0 : 1));

@@ -57,7 +57,8 @@ export function weightedQuantile(values: ArrayLike<number>, weights: Float64Arra
 export function ascendingOrder(values: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(values.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => values[a] - values[b] || a - b);
+  const v = Float64Array.from(values); // typed-array reads in the comparator: several times faster on 10^4 values
+  return order.sort((a, b) => v[a] - v[b] || a - b);
 }
 
 /** The largest value among entries of positive weight. */

@@ -9,7 +9,7 @@
  * the weights concentrate (lower effective sample size).
  */
 import { inputError } from '../../engine/errors.js';
-import { effectiveSampleSize, normaliseWeights, weightedMax, weightedQuantile } from './numeric.js';
+import { ascendingOrder, effectiveSampleSize, normaliseWeights, weightedMax, weightedQuantile } from './numeric.js';
 import { checkOutcomes, netBenefit, type CriterionOutcomes } from './outcomes.js';
 
 export interface PolicyOptions {
@@ -152,6 +152,7 @@ function summarise(
   const P = outcomes.policies.length;
   const effect = weightedMeanSe(values, P, d, weights);
   const own = column(values, P, d, W);
+  const ownOrder = ascendingOrder(own);
   let across = 0;
   for (let w = 0; w < W; w++) across += weights[w] * (own[w] - effect.mean) ** 2;
   const split = seedSplit(outcomes, d, weights, across);
@@ -168,8 +169,8 @@ function summarise(
     policy: outcomes.policies[d],
     expectedEffect: effect.mean,
     expectedEffectSe: effect.se,
-    effectLow: weightedQuantile(own, weights, (1 - level) / 2),
-    effectHigh: weightedQuantile(own, weights, 1 - (1 - level) / 2),
+    effectLow: weightedQuantile(own, weights, (1 - level) / 2, ownOrder),
+    effectHigh: weightedQuantile(own, weights, 1 - (1 - level) / 2, ownOrder),
     varianceAcrossWorlds: across,
     ...split,
     probabilityBest: best.mean,

@@ -171,8 +171,17 @@ interface RawStep {
   readonly mass: number;
 }
 
-/** PRIM on a binary label per world (`cases[w]` 1 or 0) over the worlds' parameters. */
-export function prim(parameters: WorldParameters, cases: ArrayLike<number>, options: PrimSettings & { weights?: ArrayLike<number> } = {}): PrimResult {
+/** Worlds' parameters with each parameter's ascending order, to run PRIM on many labels (criteria) without sorting again. */
+export interface SortedWorlds extends WorldParameters {
+  readonly orders: readonly Uint32Array[];
+}
+
+export function sortWorlds(parameters: WorldParameters): SortedWorlds {
+  return { ...parameters, orders: parameters.columns.map((c) => ascendingOrder(c)) };
+}
+
+/** PRIM on a binary label per world (`cases[w]` 1 or 0) over the worlds' parameters (or sortWorlds of them). */
+export function prim(parameters: WorldParameters | SortedWorlds, cases: ArrayLike<number>, options: PrimSettings & { weights?: ArrayLike<number> } = {}): PrimResult {
   const n = cases.length;
   checkParameters(parameters, n);
   if (n < 2) throw new InputError(`PRIM needs at least 2 worlds (got ${n})`);
@@ -183,7 +192,8 @@ export function prim(parameters: WorldParameters, cases: ArrayLike<number>, opti
     if (c !== 0 && c !== 1) throw new InputError(`invalid value for 'cases[${i}]': ${String(c)} (allowed: 0 or 1)`);
     return c;
   });
-  const data: Data = { columns: parameters.columns, orders: parameters.columns.map((c) => ascendingOrder(c)), cases: labels, n };
+  const orders = 'orders' in parameters ? parameters.orders : sortWorlds(parameters).orders;
+  const data: Data = { columns: parameters.columns, orders, cases: labels, n };
   const everyone = new Uint8Array(n).fill(1);
   let caseWeight = 0;
   for (let i = 0; i < n; i++) caseWeight += weights[i] * labels[i];
