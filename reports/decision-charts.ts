@@ -382,7 +382,7 @@ function regretChart(result: DecisionResult, c: DecisionCriterion, worlds: World
     source: { file: 'worlds-outcomes.csv', columns: ['criterion', 'world', 'weight', 'policy', 'regret'] },
     chart: {
       type: 'line',
-      x: { title: valueAxis(c, 'Regret: the best policy of the world minus this one'), format: formatOf(c), min: 0 },
+      x: { title: valueAxis(c, c.higherIsBetter ? 'Regret: the best policy of the world minus this one' : "Regret: this policy's value minus the best (lowest) of the world"), format: formatOf(c), min: 0 },
       panels: [{ axis: { title: 'Share of worlds with at most this regret (%)', format: 'share', min: 0, max: 1 } }],
       series: result.policies.map((policy, d) => ({ label: policy, colour: colours.get(policy)!, points: ecdf(worlds.regret[d], worlds.weights) })),
     },
