@@ -13,6 +13,7 @@ import { createRenderPool } from './pool.js';
 import { renderChartPng } from './render.js';
 import { runCharts } from './run-charts.js';
 import { calibrationCharts, calibrationTables } from './calibration-charts.js';
+import { decisionCharts, decisionLead, decisionTables } from './decision-charts.js';
 import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSize } from './spec.js';
 import { sweepCharts } from './sweep-charts.js';
 import { findingsOf, type Findings } from './findings.js';
@@ -105,6 +106,10 @@ export function planReport(result: LoadedResult): ReportPlan {
   if (result.kind === 'sensitivity') {
     const plan = sensitivityCharts(result);
     return { charts: uniqueFiles(plan.charts), tables: sensitivityTables(result), notes: plan.notes, findings: null, lead: sensitivityLead(result) };
+  }
+  if (result.kind === 'decision') {
+    const plan = decisionCharts(result);
+    return { charts: uniqueFiles(plan.charts), tables: decisionTables(result), notes: plan.notes, findings: null, lead: decisionLead(result) };
   }
   if (result.kind === 'calibration') {
     const plan = calibrationCharts(result);

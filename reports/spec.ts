@@ -27,7 +27,13 @@ export type ChartKind =
   | 'calibration_pairs'
   | 'calibration_identifiability'
   | 'calibration_predictive_series'
-  | 'calibration_predictive_targets';
+  | 'calibration_predictive_targets'
+  | 'decision_probability_best'
+  | 'decision_effects'
+  | 'decision_regret'
+  | 'decision_evppi'
+  | 'decision_prim_tradeoff'
+  | 'decision_prim_box';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */

@@ -47,3 +47,4 @@ export { calibrate, type CalibrateOptions, type CalibrationOutcome, type Calibra
 export { loadCalibration, openCalibration, type Calibration, type CalibrationPlan, type StopRules } from './calibrate/calibration-file.js';
 // Reproducing a result directory.
 export { reproduce, type ReproduceOptions, type ReproduceOutcome } from './reproduce/reproduce.js';
+export * from './decide/api.js';
