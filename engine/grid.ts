@@ -1,0 +1,156 @@
+/**
+ * A torus grid for spatial models: what stands on each cell as a typed array, neighbourhoods
+ * precomputed as offset lists (von Neumann diamond, Moore square, Euclidean disc, each of a
+ * radius, with wrap-around), and random sequential activation (a fresh seeded permutation of the
+ * agents each tick, drawn in place). Nothing here knows a model; nothing allocates per tick.
+ */
+import type { RandomStream } from './rng.js';
+
+/** The neighbourhood shapes: `von-neumann` |dx|+|dy| ≤ r, `moore` max(|dx|,|dy|) ≤ r, `disc` dx²+dy² ≤ r². */
+export const NEIGHBOURHOOD_KINDS = ['von-neumann', 'moore', 'disc'] as const;
+export type NeighbourhoodKind = (typeof NEIGHBOURHOOD_KINDS)[number];
+
+/** The cells around a centre, as offsets; the centre itself is never included. */
+export interface NeighbourhoodOffsets {
+  readonly kind: NeighbourhoodKind;
+  readonly radius: number;
+  /** Number of cells (von Neumann 2r(r+1), Moore (2r+1)²−1, disc the lattice points of the disc less one). */
+  readonly size: number;
+  readonly dx: Int32Array;
+  readonly dy: Int32Array;
+}
+
+/** A neighbourhood laid on one grid: the offsets plus each offset as a change of cell index away from the edges. */
+export interface GridNeighbourhood extends NeighbourhoodOffsets {
+  /** dy·width + dx: the neighbour of an interior cell c is c + delta[k]. */
+  readonly delta: Int32Array;
+}
+
+function inside(kind: NeighbourhoodKind, dx: number, dy: number, radius: number): boolean {
+  if (kind === 'von-neumann') return Math.abs(dx) + Math.abs(dy) <= radius;
+  if (kind === 'moore') return true;
+  return dx * dx + dy * dy <= radius * radius;
+}
+
+/** The offsets of a neighbourhood, row by row (dy, then dx, ascending); the centre left out. */
+export function neighbourhoodOffsets(kind: NeighbourhoodKind, radius: number): NeighbourhoodOffsets {
+  if (!NEIGHBOURHOOD_KINDS.includes(kind)) throw new RangeError(`unknown neighbourhood '${kind}' (allowed: ${NEIGHBOURHOOD_KINDS.join(', ')})`);
+  if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`neighbourhood radius must be a whole number ≥ 0 (got ${radius})`);
+  const dxs: number[] = [];
+  const dys: number[] = [];
+  for (let dy = -radius; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      if ((dx !== 0 || dy !== 0) && inside(kind, dx, dy, radius)) {
+        dxs.push(dx);
+        dys.push(dy);
+      }
+    }
+  }
+  return { kind, radius, size: dxs.length, dx: Int32Array.from(dxs), dy: Int32Array.from(dys) };
+}
+
+/**
+ * A width × height torus. `occupant[cell]` is -1 for an empty cell or an id the model chooses
+ * (one occupant per cell). Cells are numbered row-major: cell = y·width + x.
+ */
+export class TorusGrid {
+  readonly width: number;
+  readonly height: number;
+  readonly cells: number;
+  readonly occupant: Int32Array;
+  /** The largest radius a neighbourhood on this grid may have. */
+  readonly maxRadius: number;
+  /** wrapColumn[x + maxRadius] = x mod width, for x in [-maxRadius, width + maxRadius). */
+  private readonly wrapColumn: Int32Array;
+  /** wrapRowStart[y + maxRadius] = (y mod height)·width. */
+  private readonly wrapRowStart: Int32Array;
+
+  constructor(width: number, height: number, maxRadius: number) {
+    for (const [name, value] of [['width', width], ['height', height]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`grid ${name} must be a whole number ≥ 1 (got ${value})`);
+    }
+    // A wider neighbourhood would reach the same cell twice, or the centre, around the torus.
+    if (!Number.isInteger(maxRadius) || maxRadius < 0 || 2 * maxRadius + 1 > Math.min(width, height)) {
+      throw new RangeError(`neighbourhood radius ${maxRadius} does not fit a ${width}×${height} torus (2·radius + 1 must be ≤ ${Math.min(width, height)})`);
+    }
+    this.width = width;
+    this.height = height;
+    this.cells = width * height;
+    this.maxRadius = maxRadius;
+    this.occupant = new Int32Array(this.cells).fill(-1);
+    this.wrapColumn = new Int32Array(width + 2 * maxRadius);
+    for (let i = 0; i < this.wrapColumn.length; i++) this.wrapColumn[i] = (((i - maxRadius) % width) + width) % width;
+    this.wrapRowStart = new Int32Array(height + 2 * maxRadius);
+    for (let i = 0; i < this.wrapRowStart.length; i++) this.wrapRowStart[i] = ((((i - maxRadius) % height) + height) % height) * width;
+  }
+
+  /** A neighbourhood shape laid on this grid (its radius at most maxRadius). */
+  neighbourhood(kind: NeighbourhoodKind, radius: number): GridNeighbourhood {
+    if (radius > this.maxRadius) throw new RangeError(`neighbourhood radius ${radius} is above this grid's maximum ${this.maxRadius}`);
+    const offsets = neighbourhoodOffsets(kind, radius);
+    const delta = new Int32Array(offsets.size);
+    for (let k = 0; k < offsets.size; k++) delta[k] = offsets.dy[k] * this.width + offsets.dx[k];
+    return { ...offsets, delta };
+  }
+
+  /** The cell at (x, y), wrapped onto the torus. */
+  cellAt(x: number, y: number): number {
+    return ((((y % this.height) + this.height) % this.height) * this.width) + (((x % this.width) + this.width) % this.width);
+  }
+
+  xOf(cell: number): number {
+    return cell % this.width;
+  }
+
+  yOf(cell: number): number {
+    return (cell / this.width) | 0;
+  }
+
+  /** The k-th cell of a neighbourhood around `cell`, wrapped. */
+  neighbour(cell: number, hood: GridNeighbourhood, k: number): number {
+    const y = (cell / this.width) | 0;
+    const x = cell - y * this.width;
+    const r = this.maxRadius;
+    return this.wrapRowStart[y + hood.dy[k] + r] + this.wrapColumn[x + hood.dx[k] + r];
+  }
+
+  /** Writes the wrapped cells of a neighbourhood around `cell` into `out` (length ≥ hood.size); returns hood.size. */
+  gather(cell: number, hood: GridNeighbourhood, out: Int32Array): number {
+    const width = this.width;
+    const y = (cell / width) | 0;
+    const x = cell - y * width;
+    const size = hood.size;
+    const radius = hood.radius;
+    if (x >= radius && x < width - radius && y >= radius && y < this.height - radius) {
+      // Away from the edges no offset wraps: one add per cell.
+      const delta = hood.delta;
+      for (let k = 0; k < size; k++) out[k] = cell + delta[k];
+      return size;
+    }
+    const r = this.maxRadius;
+    const dx = hood.dx, dy = hood.dy, rows = this.wrapRowStart, columns = this.wrapColumn;
+    for (let k = 0; k < size; k++) out[k] = rows[y + dy[k] + r] + columns[x + dx[k] + r];
+    return size;
+  }
+}
+
+/**
+ * Random sequential activation: each tick, every agent acts once, in an order that is a fresh
+ * uniformly random permutation (Fisher–Yates on the previous order, in place), drawn from the
+ * stream the model passes, so the orders replay bit for bit from the run's seed.
+ */
+export class RandomActivation {
+  readonly order: Int32Array;
+
+  constructor(count: number, private readonly stream: RandomStream) {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`agent count must be a whole number ≥ 0 (got ${count})`);
+    this.order = new Int32Array(count);
+    for (let i = 0; i < count; i++) this.order[i] = i;
+  }
+
+  /** The next tick's order (the same array, reshuffled). */
+  next(): Int32Array {
+    this.stream.shuffle(this.order);
+    return this.order;
+  }
+}
