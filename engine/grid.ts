@@ -135,6 +135,60 @@ export class TorusGrid {
 }
 
 /**
+ * How many marked agents (cops, active citizens…) each cell sees within a neighbourhood, kept up
+ * to date as marks appear, leave and move: `add(cell, +1)` when a marked agent stands on `cell`,
+ * `add(cell, −1)` when it leaves. Neighbourhoods are symmetric, so the cells that see `cell` are
+ * the neighbourhood around it. A read is O(1) whatever the radius; an update touches the
+ * neighbourhood once. The counts live on a grid padded by the radius on every side, so an update
+ * never wraps (one add per cell); a read sums the cell's images in the padding (one, or up to
+ * four near the edges). The cell itself is never counted.
+ */
+export class NeighbourCounts {
+  private readonly counts: Int32Array;
+  private readonly paddedWidth: number;
+  private readonly delta: Int32Array;
+  private readonly radius: number;
+  private readonly width: number;
+  private readonly height: number;
+
+  constructor(grid: TorusGrid, hood: GridNeighbourhood) {
+    this.radius = hood.radius;
+    this.width = grid.width;
+    this.height = grid.height;
+    this.paddedWidth = grid.width + 2 * hood.radius;
+    this.counts = new Int32Array(this.paddedWidth * (grid.height + 2 * hood.radius));
+    this.delta = new Int32Array(hood.size);
+    for (let k = 0; k < hood.size; k++) this.delta[k] = hood.dy[k] * this.paddedWidth + hood.dx[k];
+  }
+
+  /** Adds `change` to the count of every cell in the neighbourhood around `cell`. */
+  add(cell: number, change: number): void {
+    const y = (cell / this.width) | 0;
+    const base = (y + this.radius) * this.paddedWidth + cell - y * this.width + this.radius;
+    const counts = this.counts, delta = this.delta, size = delta.length;
+    for (let k = 0; k < size; k++) counts[base + delta[k]] += change;
+  }
+
+  /** How many marked agents `cell` sees. */
+  at(cell: number): number {
+    const r = this.radius, width = this.width, paddedWidth = this.paddedWidth;
+    const y = (cell / width) | 0;
+    const x = cell - y * width;
+    const px = x + r, py = y + r;
+    let total = this.counts[py * paddedWidth + px];
+    // Marks that wrapped around an edge were added to the cell's image in the padding.
+    const otherX = x < r ? px + width : x >= width - r ? px - width : -1;
+    const otherY = y < r ? py + this.height : y >= this.height - r ? py - this.height : -1;
+    if (otherX >= 0) total += this.counts[py * paddedWidth + otherX];
+    if (otherY >= 0) {
+      total += this.counts[otherY * paddedWidth + px];
+      if (otherX >= 0) total += this.counts[otherY * paddedWidth + otherX];
+    }
+    return total;
+  }
+}
+
+/**
  * Random sequential activation: each tick, every agent acts once, in an order that is a fresh
  * uniformly random permutation (Fisher–Yates on the previous order, in place), drawn from the
  * stream the model passes, so the orders replay bit for bit from the run's seed.

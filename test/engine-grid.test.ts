@@ -3,7 +3,7 @@
  * activation (every order a permutation, reproducible from the seed, uniform over positions).
  */
 import { describe, expect, it } from 'vitest';
-import { neighbourhoodOffsets, NEIGHBOURHOOD_KINDS, RandomActivation, TorusGrid } from '../engine/grid.js';
+import { NeighbourCounts, neighbourhoodOffsets, NEIGHBOURHOOD_KINDS, RandomActivation, TorusGrid } from '../engine/grid.js';
 import { RandomStream } from '../engine/rng.js';
 
 /** Lattice points (x, y) ≠ (0, 0) with x² + y² ≤ r², counted by brute force. */
@@ -83,6 +83,34 @@ describe('the torus', () => {
     expect(grid.cellAt(3, 2)).toBe(83);
     expect([grid.xOf(83), grid.yOf(83)]).toEqual([3, 2]);
     expect(grid.occupant.every((v) => v === -1)).toBe(true);
+  });
+});
+
+describe('neighbour counts', () => {
+  it('each cell sees exactly the marks in its neighbourhood, through adds, removals and moves across the edges', () => {
+    for (const [width, height, radius] of [[9, 7, 3], [40, 40, 7], [15, 20, 0]] as const) {
+      const grid = new TorusGrid(width, height, radius);
+      for (const kind of NEIGHBOURHOOD_KINDS) {
+        const hood = grid.neighbourhood(kind, radius);
+        const counts = new NeighbourCounts(grid, hood);
+        const marked = new Uint8Array(grid.cells);
+        const stream = new RandomStream(radius * 10 + width, kind);
+        const around = new Int32Array(Math.max(1, hood.size));
+        for (let step = 0; step < 400; step++) {
+          const cell = stream.int(grid.cells);
+          const change = marked[cell] === 1 ? -1 : 1;
+          marked[cell] += change;
+          counts.add(cell, change);
+          if (step % 40 !== 39) continue;
+          for (let c = 0; c < grid.cells; c++) {
+            const n = grid.gather(c, hood, around);
+            let want = 0;
+            for (let k = 0; k < n; k++) want += marked[around[k]];
+            expect(counts.at(c), `${kind} r=${radius} on ${width}×${height}, cell ${c}`).toBe(want);
+          }
+        }
+      }
+    }
   });
 });
 
