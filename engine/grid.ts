@@ -137,7 +137,8 @@ export class TorusGrid {
 /**
  * How many marked agents (cops, active citizens…) each cell sees within a neighbourhood, kept up
  * to date as marks appear, leave and move: `add(cell, +1)` when a marked agent stands on `cell`,
- * `add(cell, −1)` when it leaves. Neighbourhoods are symmetric, so the cells that see `cell` are
+ * `add(cell, −1)` when it leaves. Marks may carry weights, e.g. to keep two small counts in one
+ * number (a weight of 65536 for one kind, 1 for the other). Neighbourhoods are symmetric, so the cells that see `cell` are
  * the neighbourhood around it. A read is O(1) whatever the radius; an update touches the
  * neighbourhood once. The counts live on a grid padded by the radius on every side, so an update
  * never wraps (one add per cell); a read sums the cell's images in the padding (one, or up to
@@ -150,26 +151,98 @@ export class NeighbourCounts {
   private readonly radius: number;
   private readonly width: number;
   private readonly height: number;
+  /**
+   * For a move by (dx, dy) with |dx|, |dy| ≤ radius (index (dy + r)(2r + 1) + dx + r): the cells
+   * that stop seeing the mark, as padded offsets from the old cell (leaveDelta[leaveStart[k]…
+   * leaveStart[k + 1]]), and those that start seeing it, from the new cell.
+   */
+  private readonly leaveStart: Int32Array;
+  private readonly leaveDelta: Int32Array;
+  private readonly enterStart: Int32Array;
+  private readonly enterDelta: Int32Array;
 
   constructor(grid: TorusGrid, hood: GridNeighbourhood) {
-    this.radius = hood.radius;
+    const r = hood.radius;
+    this.radius = r;
     this.width = grid.width;
     this.height = grid.height;
-    this.paddedWidth = grid.width + 2 * hood.radius;
-    this.counts = new Int32Array(this.paddedWidth * (grid.height + 2 * hood.radius));
+    this.paddedWidth = grid.width + 2 * r;
+    this.counts = new Int32Array(this.paddedWidth * (grid.height + 2 * r));
     this.delta = new Int32Array(hood.size);
     for (let k = 0; k < hood.size; k++) this.delta[k] = hood.dy[k] * this.paddedWidth + hood.dx[k];
+    // Whether an offset (any of its images on the torus) is in the neighbourhood.
+    const side = 2 * r + 1;
+    const inside = new Uint8Array(side * side);
+    for (let k = 0; k < hood.size; k++) inside[(hood.dy[k] + r) * side + hood.dx[k] + r] = 1;
+    const seen = (x: number, y: number): boolean => {
+      for (const ix of [x, x - grid.width, x + grid.width]) {
+        for (const iy of [y, y - grid.height, y + grid.height]) {
+          if (Math.abs(ix) <= r && Math.abs(iy) <= r && inside[(iy + r) * side + ix + r] === 1) return true;
+        }
+      }
+      return false;
+    };
+    const leave: number[] = [], enter: number[] = [];
+    this.leaveStart = new Int32Array(side * side + 1);
+    this.enterStart = new Int32Array(side * side + 1);
+    for (let dy = -r; dy <= r; dy++) {
+      for (let dx = -r; dx <= r; dx++) {
+        const k = (dy + r) * side + dx + r;
+        for (let j = 0; j < hood.size; j++) {
+          const qx = hood.dx[j], qy = hood.dy[j];
+          if (!seen(qx - dx, qy - dy)) leave.push(qy * this.paddedWidth + qx);
+          if (!seen(qx + dx, qy + dy)) enter.push(qy * this.paddedWidth + qx);
+        }
+        this.leaveStart[k + 1] = leave.length;
+        this.enterStart[k + 1] = enter.length;
+      }
+    }
+    this.leaveDelta = Int32Array.from(leave);
+    this.enterDelta = Int32Array.from(enter);
+  }
+
+  /** The index of `cell` on the padded grid. */
+  private padded(cell: number): number {
+    const y = (cell / this.width) | 0;
+    return (y + this.radius) * this.paddedWidth + cell - y * this.width + this.radius;
+  }
+
+  /**
+   * A mark of weight `weight` moves from one cell to another: the same counts as add(from, −weight)
+   * then add(to, weight), but a short move touches only the cells whose count changes (for a
+   * square of radius 7 and a move within it, about 200 cells instead of 448).
+   */
+  move(from: number, to: number, weight = 1): void {
+    const width = this.width, height = this.height, r = this.radius;
+    const fromY = (from / width) | 0, toY = (to / width) | 0;
+    let dx = to - toY * width - (from - fromY * width);
+    let dy = toY - fromY;
+    // The shortest way round the torus.
+    if (2 * dx > width) dx -= width;
+    else if (2 * dx < -width) dx += width;
+    if (2 * dy > height) dy -= height;
+    else if (2 * dy < -height) dy += height;
+    if (dx > r || dx < -r || dy > r || dy < -r) {
+      this.add(from, -weight);
+      this.add(to, weight);
+      return;
+    }
+    const k = (dy + r) * (2 * r + 1) + dx + r;
+    const counts = this.counts;
+    const fromBase = this.padded(from), toBase = this.padded(to);
+    const leaveDelta = this.leaveDelta, enterDelta = this.enterDelta;
+    for (let i = this.leaveStart[k], end = this.leaveStart[k + 1]; i < end; i++) counts[fromBase + leaveDelta[i]] -= weight;
+    for (let i = this.enterStart[k], end = this.enterStart[k + 1]; i < end; i++) counts[toBase + enterDelta[i]] += weight;
   }
 
   /** Adds `change` to the count of every cell in the neighbourhood around `cell`. */
   add(cell: number, change: number): void {
-    const y = (cell / this.width) | 0;
-    const base = (y + this.radius) * this.paddedWidth + cell - y * this.width + this.radius;
+    const base = this.padded(cell);
     const counts = this.counts, delta = this.delta, size = delta.length;
     for (let k = 0; k < size; k++) counts[base + delta[k]] += change;
   }
 
-  /** How many marked agents `cell` sees. */
+  /** How many marked agents `cell` sees (the sum of their weights). */
   at(cell: number): number {
     const r = this.radius, width = this.width, paddedWidth = this.paddedWidth;
     const y = (cell / width) | 0;

@@ -18,6 +18,10 @@ import { agentCounts, legitimacyAt, type EpsteinParameters } from './params.js';
 
 export const SERIES = ['active', 'jailed', 'quiescent', 'legitimacy'] as const;
 
+/** Weights of a cop and of an active citizen in the packed count of what a cell sees. */
+const COP = 1 << 16;
+const ACTIVE = 1;
+
 /** Random tries at an empty cell before listing them all (the choice stays uniform among the empty cells). */
 const EMPTY_CELL_TRIES = 16;
 
@@ -56,9 +60,9 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
   const active = new Uint8Array(citizens);
   const jailTicksLeft = new Int32Array(citizens); // 0: free; -1: jailed for life
   const arrestCell = new Int32Array(citizens);
-  // What a citizen on each cell sees within its vision (the cell itself not included).
-  const copsSeen = new NeighbourCounts(grid, citizenHood);
-  const activesSeen = new NeighbourCounts(grid, citizenHood);
+  // What a citizen on each cell sees within its vision (the cell itself not included): cops × COP
+  // plus actives, one number read per decision (a vision holds fewer than 65,536 cells).
+  const seen = new NeighbourCounts(grid, citizenHood);
   const cellBuffer = new Int32Array(Math.max(citizenHood.size, copHood.size, 1));
 
   const threshold = p.citizens.threshold;
@@ -104,7 +108,7 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
     hardship[i] = setup.uniform();
     riskAversion[i] = setup.uniform();
   }
-  for (let a = citizens; a < agents; a++) copsSeen.add(cellOf[a], 1);
+  for (let a = citizens; a < agents; a++) seen.add(cellOf[a], COP);
 
   const activeSeries = new Float64Array(ticks);
   const jailedSeries = new Float64Array(ticks);
@@ -132,26 +136,25 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
           occupant[target] = a;
           cellOf[a] = target;
           if (isCop || active[a] === 1) {
-            const counts = isCop ? copsSeen : activesSeen;
-            counts.add(cell, -1);
-            counts.add(target, 1);
+            seen.move(cell, target, isCop ? COP : ACTIVE);
           }
           cell = target;
         }
       }
       if (!isCop) {
         // Rule A: active iff G − R·P > T, with A counting the citizen itself.
-        const arrestProbability = arrestProbabilityOf(copsSeen.at(cell), activesSeen.at(cell) + 1);
+        const both = seen.at(cell);
+        const arrestProbability = arrestProbabilityOf(both >>> 16, (both & 0xffff) + 1);
         const nowActive = hardship[a] * illegitimacy - riskAversion[a] * arrestProbability > threshold ? 1 : 0;
         if (nowActive !== active[a]) {
           active[a] = nowActive;
-          activesSeen.add(cell, nowActive === 1 ? 1 : -1);
+          seen.add(cell, nowActive === 1 ? ACTIVE : -ACTIVE);
           activeCount += nowActive === 1 ? 1 : -1;
         }
         continue;
       }
       // Rule C: arrest one active citizen in vision, chosen at random.
-      if (copHood === citizenHood && activesSeen.at(cell) === 0) continue;
+      if (copHood === citizenHood && (seen.at(cell) & 0xffff) === 0) continue;
       const n = grid.gather(cell, copHood, cellBuffer);
       let found = 0;
       for (let j = 0; j < n; j++) {
@@ -163,7 +166,7 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
       const suspectCell = cellOf[suspect];
       active[suspect] = 0;
       activeCount--;
-      activesSeen.add(suspectCell, -1);
+      seen.add(suspectCell, -ACTIVE);
       arrests++;
       const term = lifeTerms ? -1 : behaviour.int(maxTerm + 1);
       if (term === 0) continue; // let go at once, quiet, where it stands
@@ -176,8 +179,7 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
       occupant[cell] = -1;
       occupant[suspectCell] = a;
       cellOf[a] = suspectCell;
-      copsSeen.add(cell, -1);
-      copsSeen.add(suspectCell, 1);
+      seen.move(cell, suspectCell, COP);
     }
 
     activeSeries[tick] = activeCount;

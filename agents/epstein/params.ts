@@ -15,7 +15,7 @@ export const EPSTEIN_SCHEMA = {
   },
   citizens: {
     density: share(0.7, 'Citizens per cell at the start (share of the cells)', `${PAPER}: agent density 0.7 (NetLogo 70%, Mesa 0.7)`),
-    vision: int(7, 'How far a citizen sees: the radius of its neighbourhood (`neighbourhood` gives the shape)', { min: 0, max: 1000, unit: 'cells', source: `${PAPER}: v = 7 for agents in the Model I runs (NetLogo 7, Mesa 7)` }),
+    vision: int(7, 'How far a citizen sees: the radius of its neighbourhood (`neighbourhood` gives the shape)', { min: 0, max: 90, unit: 'cells', source: `${PAPER}: v = 7 for agents in the Model I runs (NetLogo 7, Mesa 7)` }),
     threshold: num(0.1, 'T: a citizen is active when grievance − net risk exceeds it', { min: 0, max: 1, unit: 'grievance units', source: `${PAPER}: T = 0.1 (NetLogo, Mesa the same)` }),
     arrestConstant: num(2.3, 'k in P = 1 − exp(−k·(C/A)): chosen so that P ≈ 0.9 with one cop and one active (self) in vision', { min: 0, max: 100, unit: '1', source: `${PAPER}: k = 2.3` }),
     arrestRatio: choice(['floor', 'round', 'exact'], 'floor',
@@ -24,7 +24,7 @@ export const EPSTEIN_SCHEMA = {
   },
   cops: {
     density: share(0.04, 'Cops per cell at the start (share of the cells)', `${PAPER}: cop density 0.04 in the punctuated-equilibrium run, 0.074 in the legitimacy-crisis runs (NetLogo 4%; Mesa's example 0.074)`),
-    vision: int(7, 'How far a cop sees (radius)', { min: 0, max: 1000, unit: 'cells', source: `${PAPER}: v* = 7 for cops in the Model I runs` }),
+    vision: int(7, 'How far a cop sees (radius)', { min: 0, max: 90, unit: 'cells', source: `${PAPER}: v* = 7 for cops in the Model I runs` }),
   },
   neighbourhood: choice(NEIGHBOURHOOD_KINDS, 'moore',
     "The shape of vision. moore: the square of cells up to `vision` away in both directions, what the model's original code uses (the Brookings Ascape source: a Moore lattice, distance = the larger coordinate difference); von-neumann: up to `vision` steps north, south, east and west (the paper's wording; Mesa's example); disc: Euclidean distance ≤ vision (NetLogo Rebellion's in-radius)",
