@@ -27,7 +27,9 @@ export type ChartKind =
   | 'calibration_pairs'
   | 'calibration_identifiability'
   | 'calibration_predictive_series'
-  | 'calibration_predictive_targets';
+  | 'calibration_predictive_targets'
+  /** A series column of a run of a model other than the defection model (generic-charts.ts). */
+  | 'run_series';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */

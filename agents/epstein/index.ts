@@ -37,7 +37,7 @@ export const model: ModelDefinition = {
     { name: 'active', unit: 'citizens', description: 'Citizens openly rebelling at the end of the tick' },
     { name: 'jailed', unit: 'citizens', description: 'Citizens in jail at the end of the tick' },
     { name: 'quiescent', unit: 'citizens', description: 'Citizens free and quiet at the end of the tick' },
-    { name: 'legitimacy', unit: 'share (L in [0, 1])', description: 'The regime legitimacy L every citizen perceives in this tick' },
+    { name: 'legitimacy', unit: 'share', description: 'The regime legitimacy L (in [0, 1]) every citizen perceives in this tick' },
   ],
   metrics: [
     { name: 'mean_active', unit: 'citizens', description: 'Mean number of active citizens over the ticks' },
