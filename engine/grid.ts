@@ -4,7 +4,7 @@
  * radius, with wrap-around), and random sequential activation (a fresh seeded permutation of the
  * agents each tick, drawn in place). Nothing here knows a model; nothing allocates per tick.
  */
-import type { RandomStream } from './rng.js';
+import { INV_2_32, xoshiroStep, type RandomStream } from './rng.js';
 
 /** The neighbourhood shapes: `von-neumann` |dx|+|dy| ≤ r, `moore` max(|dx|,|dy|) ≤ r, `disc` dx²+dy² ≤ r². */
 export const NEIGHBOURHOOD_KINDS = ['von-neumann', 'moore', 'disc'] as const;
@@ -268,6 +268,7 @@ export class NeighbourCounts {
  */
 export class RandomActivation {
   readonly order: Int32Array;
+  private readonly state = new Int32Array(4);
 
   constructor(count: number, private readonly stream: RandomStream) {
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`agent count must be a whole number ≥ 0 (got ${count})`);
@@ -275,9 +276,17 @@ export class RandomActivation {
     for (let i = 0; i < count; i++) this.order[i] = i;
   }
 
-  /** The next tick's order (the same array, reshuffled). */
+  /** The next tick's order (the same array, reshuffled): the permutation `stream.shuffle` would make, drawn inline. */
   next(): Int32Array {
-    this.stream.shuffle(this.order);
-    return this.order;
+    const order = this.order, state = this.state;
+    this.stream.save(state);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(xoshiroStep(state) * INV_2_32 * (i + 1));
+      const tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    this.stream.restore(state);
+    return order;
   }
 }

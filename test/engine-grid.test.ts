@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NeighbourCounts, neighbourhoodOffsets, NEIGHBOURHOOD_KINDS, RandomActivation, TorusGrid } from '../engine/grid.js';
-import { RandomStream } from '../engine/rng.js';
+import { INV_2_32, RandomStream, xoshiroStep } from '../engine/rng.js';
 
 /** Lattice points (x, y) ≠ (0, 0) with x² + y² ≤ r², counted by brute force. */
 function discPoints(r: number): number {
@@ -138,6 +138,26 @@ describe('random sequential activation', () => {
     }
     expect(differs).toBe(true);
     expect(a.next()).toBe(a.order); // the same array each tick: nothing allocated
+  });
+
+  it('draws the same permutations as the stream\'s own shuffle', () => {
+    const activation = new RandomActivation(300, new RandomStream(5, 'same'));
+    const stream = new RandomStream(5, 'same');
+    const order = new Int32Array(300).map((_, i) => i);
+    for (let tick = 0; tick < 5; tick++) {
+      stream.shuffle(order);
+      expect([...activation.next()]).toEqual([...order]);
+    }
+  });
+
+  it('xoshiroStep on a saved state gives the stream\'s own numbers, and int(n)', () => {
+    const a = new RandomStream(9, 'inline'), b = new RandomStream(9, 'inline');
+    const state = new Int32Array(4);
+    a.save(state);
+    for (let i = 0; i < 1000; i++) expect(xoshiroStep(state)).toBe(b.nextUint32());
+    for (let i = 0; i < 1000; i++) expect(Math.floor(xoshiroStep(state) * INV_2_32 * 37)).toBe(b.int(37));
+    a.restore(state);
+    expect(a.nextUint32()).toBe(b.nextUint32());
   });
 
   it('each agent is equally likely to act at each position', () => {

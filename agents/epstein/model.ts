@@ -12,7 +12,7 @@
  */
 import { NeighbourCounts, RandomActivation, TorusGrid, type GridNeighbourhood } from '../../engine/grid.js';
 import type { ModelRunOptions, ModelRunOutput } from '../../engine/model.js';
-import { RandomStream } from '../../engine/rng.js';
+import { INV_2_32, RandomStream, xoshiroStep } from '../../engine/rng.js';
 import { findOutbursts, mean, median } from './outbursts.js';
 import { agentCounts, legitimacyAt, type EpsteinParameters } from './params.js';
 
@@ -51,6 +51,11 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
 
   const setup = new RandomStream(seed, 'epstein:setup');
   const behaviour = new RandomStream(seed, 'epstein:behaviour');
+  // Behaviour draws (moves, arrests, terms, releases) inline on the stream's state: the same
+  // numbers as behaviour.int(n), cheaper in the hot loop. Nothing else draws from this stream.
+  const behaviourState = new Int32Array(4);
+  behaviour.save(behaviourState);
+  const drawInt = (n: number): number => Math.floor(xoshiroStep(behaviourState) * INV_2_32 * n);
   const activation = new RandomActivation(agents, new RandomStream(seed, 'epstein:activation'));
 
   // Agents 0…citizens−1 are citizens, the rest cops. cellOf is -1 while a citizen is in jail.
@@ -75,23 +80,23 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
   const emptyCellNear = (cell: number, hood: GridNeighbourhood): number => {
     if (hood.size === 0) return -1;
     for (let attempt = 0; attempt < EMPTY_CELL_TRIES; attempt++) {
-      const target = grid.neighbour(cell, hood, behaviour.int(hood.size));
+      const target = grid.neighbour(cell, hood, drawInt(hood.size));
       if (occupant[target] < 0) return target;
     }
     const n = grid.gather(cell, hood, cellBuffer);
     let empty = 0;
     for (let k = 0; k < n; k++) if (occupant[cellBuffer[k]] < 0) cellBuffer[empty++] = cellBuffer[k];
-    return empty === 0 ? -1 : cellBuffer[behaviour.int(empty)];
+    return empty === 0 ? -1 : cellBuffer[drawInt(empty)];
   };
 
   const anyEmptyCell = (): number => {
     for (let attempt = 0; attempt < 64; attempt++) {
-      const cell = behaviour.int(grid.cells);
+      const cell = drawInt(grid.cells);
       if (occupant[cell] < 0) return cell;
     }
     let empty = 0;
     for (let cell = 0; cell < grid.cells; cell++) if (occupant[cell] < 0) empty++;
-    let pick = behaviour.int(empty);
+    let pick = drawInt(empty);
     for (let cell = 0; cell < grid.cells; cell++) if (occupant[cell] < 0 && pick-- === 0) return cell;
     throw new Error('no empty cell for a released citizen'); // unreachable: checkParameters keeps agents ≤ cells
   };
@@ -162,13 +167,13 @@ export function runEpstein(p: EpsteinParameters, seed: number, options: ModelRun
         if (other >= 0 && other < citizens && active[other] === 1) cellBuffer[found++] = other;
       }
       if (found === 0) continue;
-      const suspect = cellBuffer[behaviour.int(found)];
+      const suspect = cellBuffer[drawInt(found)];
       const suspectCell = cellOf[suspect];
       active[suspect] = 0;
       activeCount--;
       seen.add(suspectCell, -ACTIVE);
       arrests++;
-      const term = lifeTerms ? -1 : behaviour.int(maxTerm + 1);
+      const term = lifeTerms ? -1 : drawInt(maxTerm + 1);
       if (term === 0) continue; // let go at once, quiet, where it stands
       occupant[suspectCell] = -1;
       arrestCell[suspect] = suspectCell;
