@@ -63,7 +63,7 @@ granovetter.run(parameters(granovetter, 'normal-25-sd-10', { 'population.people'
 const small = stepsPerSecond(epstein, parameters(epstein, 'model-1', { 'time.ticks': 2000 }), 3);
 const large = stepsPerSecond(epstein, parameters(epstein, 'model-1', { 'world.width': 100, 'world.height': 100, 'time.ticks': 400 }), 3);
 // Legitimacy held at 0.9: no one rebels, so both sizes do the same work per step (moves, decisions).
-const quiet = { 'legitimacy.initial': 0.9, 'legitimacy.final': 0.9 };
+const quiet = { 'legitimacy.initial': 0.9 };
 const quietSmall = stepsPerSecond(epstein, parameters(epstein, 'model-1', { ...quiet, 'time.ticks': 2000 }), 3);
 const quietLarge = stepsPerSecond(epstein, parameters(epstein, 'model-1', { ...quiet, 'world.width': 100, 'world.height': 100, 'time.ticks': 400 }), 3);
 const shapes = (['von-neumann', 'disc'] as const).map((neighbourhood) => [neighbourhood, stepsPerSecond(epstein, parameters(epstein, 'model-1', { neighbourhood, 'time.ticks': 2000 }), 2)] as const);

@@ -95,7 +95,7 @@ describe('the legitimacy crisis: the same fall, 0.9 to 0.5, sudden or gradual', 
   });
 
   it('the legitimacy schedule: at once, or in equal steps, and recorded', () => {
-    const schedule = { initial: 0.9, final: 0.5, changeTick: 75, changeTicks: 120 };
+    const schedule = { initial: 0.9, change: -0.4, changeTick: 75, changeTicks: 120 };
     expect(legitimacyAt(schedule, 74)).toBe(0.9);
     expect(legitimacyAt(schedule, 75)).toBeCloseTo(0.9 - 0.4 / 120, 12);
     expect(legitimacyAt(schedule, 194)).toBeCloseTo(0.5, 12);
@@ -109,7 +109,7 @@ describe('the legitimacy crisis: the same fall, 0.9 to 0.5, sudden or gradual', 
 describe('the model machinery', () => {
   it('the incremental counts give exactly the run of a plain recount, for every neighbourhood and ratio rule', () => {
     const cases: Array<[string, Record<string, string | number | boolean>]> = [
-      ['model-1', { 'world.width': 30, 'world.height': 30, 'legitimacy.initial': 0.7, 'legitimacy.final': 0.7 }],
+      ['model-1', { 'world.width': 30, 'world.height': 30, 'legitimacy.initial': 0.7 }],
       ['model-1', { neighbourhood: 'von-neumann', 'citizens.arrestRatio': 'round' }],
       ['model-1', { neighbourhood: 'disc', 'citizens.vision': 5, 'cops.vision': 3 }],
       ['legitimacy-sudden', { 'world.width': 30, 'world.height': 30, 'legitimacy.changeTick': 20 }],
@@ -167,6 +167,10 @@ describe('the model machinery', () => {
     expect(() => parametersOf(model, 'model-1', { 'citizens.vision': 20 })).toThrow(/'citizens\.vision': 20 \(allowed: an integer in \[0, 19\]/);
     expect(() => parametersOf(model, 'model-1', { 'world.width': 10, 'cops.vision': 5 })).toThrow(/'citizens\.vision': 7/);
     expect(() => parametersOf(model, 'legitimacy-sudden', { 'legitimacy.changeTick': 300 })).toThrow(/'legitimacy\.changeTick': 300 \(allowed: a tick within the horizon/);
+    expect(() => parametersOf(model, 'legitimacy-sudden', { 'legitimacy.change': -0.95 })).toThrow(/'legitimacy\.change': -0\.95 \(allowed: a change that keeps L in \[0, 1\]: from -0\.9 to 0\.1/);
+    // Calibrating or sweeping L alone (no change) moves it throughout the run.
+    const constant = model.run(parametersOf(model, 'model-1', { 'legitimacy.initial': 0.7, 'time.ticks': 5 }), 1);
+    expect([...column(constant, 'legitimacy')]).toEqual([0.7, 0.7, 0.7, 0.7, 0.7]);
     expect(() => parametersOf(model, 'model-1', { neighbourhood: 'hexagon' })).toThrow(/neighbourhood/);
   });
 

@@ -15,7 +15,7 @@ export const CITATION = 'Epstein, J. M. (2002). Modeling civil violence: An agen
  * (0.01 every 3 ticks: 120 ticks). README.md says why the fall is 0.4 rather than run 4's 0.25.
  */
 const CRISIS = {
-  'cops.density': 0.074, 'jail.life': true, 'legitimacy.initial': 0.9, 'legitimacy.final': 0.5, 'legitimacy.changeTick': 75, 'time.ticks': 300,
+  'cops.density': 0.074, 'jail.life': true, 'legitimacy.initial': 0.9, 'legitimacy.change': -0.4, 'legitimacy.changeTick': 75, 'time.ticks': 300,
 } as const;
 
 export const model: ModelDefinition = {
@@ -28,7 +28,7 @@ export const model: ModelDefinition = {
   checkParameters: (params: ParameterValues, explicit: ReadonlySet<string>) => epsteinParameterProblem(params as EpsteinParameters, explicit),
   scenarios: [
     { name: 'model-1', description: "The paper's Model I run: 40×40, citizen density 0.7, cop density 0.04, vision 7, L = 0.82, J_max = 30 (punctuated equilibrium)", set: {} },
-    { name: 'legitimacy-high', description: "The crisis runs' baseline: cop density 0.074, jail for life, legitimacy stays at 0.9", set: { ...CRISIS, 'legitimacy.final': 0.9 } },
+    { name: 'legitimacy-high', description: "The crisis runs' baseline: cop density 0.074, jail for life, legitimacy stays at 0.9", set: { ...CRISIS, 'legitimacy.change': 0 } },
     { name: 'legitimacy-sudden', description: 'Legitimacy falls from 0.9 to 0.5 at once at tick 75: a mass outburst', set: { ...CRISIS, 'legitimacy.changeTicks': 0 } },
     { name: 'legitimacy-gradual', description: 'The same fall, 0.9 to 0.5, in equal small steps over 120 ticks from tick 75 (0.01 every 3 ticks): no outburst', set: { ...CRISIS, 'legitimacy.changeTicks': 120 } },
   ],

@@ -34,10 +34,10 @@ export const EPSTEIN_SCHEMA = {
     life: bool(false, 'Jail for life: arrested citizens never come back (J_max = ∞, as in the legitimacy-crisis runs)', `${PAPER}: the legitimacy and cop-reduction runs (Ascape CVModelIRun3and4and5: jailTerm = Integer.MAX_VALUE)`),
   },
   legitimacy: {
-    initial: share(0.82, 'L, the regime legitimacy every citizen perceives, before any change', `${PAPER}: L = 0.82 in the punctuated-equilibrium run (NetLogo 0.82; Mesa 0.8)`),
-    final: share(0.82, 'L after the change (equal to initial: constant legitimacy)', `${PAPER}: the legitimacy-crisis runs lower L, at once or in small steps`),
+    initial: share(0.82, 'L, the regime legitimacy every citizen perceives: from the start, and throughout when `change` is 0', `${PAPER}: L = 0.82 in the punctuated-equilibrium run (NetLogo 0.82; Mesa 0.8)`),
+    change: num(0, 'How much L changes (negative: a fall); L ends at initial + change', { min: -1, max: 1, unit: 'L (share points)', source: `${PAPER}: the legitimacy-crisis runs lower L, at once or in small steps` }),
     changeTick: int(0, 'The tick the change starts', { unit: 'ticks', source: `${PAPER}: the one-jump fall of the legitimacy-crisis run (0.9 to 0.65 at tick 75 in the Ascape run; t = 77 in the paper's figure)` }),
-    changeTicks: int(0, 'Over how many ticks L goes from initial to final in equal steps (0 or 1: all at once)', { unit: 'ticks', source: `${PAPER}: the gradual run lowers L by 0.01 every 3 ticks (Ascape CVModelIRun3); 0: at once` }),
+    changeTicks: int(0, 'Over how many ticks L goes from initial to initial + change in equal steps (0 or 1: all at once)', { unit: 'ticks', source: `${PAPER}: the gradual run lowers L by 0.01 every 3 ticks (Ascape CVModelIRun3); 0: at once` }),
   },
   movement: bool(true, 'Rule M: citizens out of jail and cops move each tick to a random empty cell in vision', `${PAPER}: rule M`),
   outbursts: {
@@ -73,17 +73,20 @@ export function epsteinParameterProblem(p: EpsteinParameters, explicit: Readonly
       return `invalid value for '${key}': ${vision} (allowed: an integer in [0, ${widest}] on a ${width}×${height} torus, so that vision never wraps onto itself)`;
     }
   }
-  const { initial, final, changeTick } = p.legitimacy;
+  const { initial, change, changeTick } = p.legitimacy;
+  if (initial + change < -1e-12 || initial + change > 1 + 1e-12) {
+    return `invalid value for 'legitimacy.change': ${change} (allowed: a change that keeps L in [0, 1]: from ${-initial} to ${Number((1 - initial).toFixed(12))} for legitimacy.initial = ${initial})`;
+  }
   const last = p.time.ticks - 1;
-  if (changeTick > last && (initial !== final || explicit.has('legitimacy.changeTick'))) {
+  if (changeTick > last && (change !== 0 || explicit.has('legitimacy.changeTick'))) {
     return `invalid value for 'legitimacy.changeTick': ${changeTick} (allowed: a tick within the horizon, an integer in [0, ${last}] for time.ticks = ${p.time.ticks})`;
   }
   return null;
 }
 
-/** L at a tick: `initial` before changeTick, then equal steps to `final` over changeTicks ticks. */
+/** L at a tick: `initial` before changeTick, then equal steps to initial + change over changeTicks ticks. */
 export function legitimacyAt(schedule: EpsteinParameters['legitimacy'], tick: number): number {
   if (tick < schedule.changeTick) return schedule.initial;
   const done = Math.min(1, (tick - schedule.changeTick + 1) / Math.max(1, schedule.changeTicks));
-  return schedule.initial + (schedule.final - schedule.initial) * done;
+  return Math.min(1, Math.max(0, schedule.initial + schedule.change * done));
 }
