@@ -6,15 +6,14 @@
  */
 import type { ModelDefinition } from '../engine/model.js';
 import { model as defection } from './defection/index.js';
-// The field's reference models join here as they land (each `export const model: ModelDefinition`):
-// import { model as granovetter } from './granovetter/index.js';
-// import { model as epstein } from './epstein/index.js';
+import { model as epstein } from './epstein/index.js';
+import { model as granovetter } from './granovetter/index.js';
 
 /** The built-in models, in the order messages list them. */
 export const MODELS: readonly ModelDefinition[] = [
   defection,
-  // granovetter,
-  // epstein,
+  granovetter,
+  epstein,
 ];
 
 /** The model a command runs when none is named. */

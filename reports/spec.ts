@@ -33,7 +33,9 @@ export type ChartKind =
   | 'decision_regret'
   | 'decision_evppi'
   | 'decision_prim_tradeoff'
-  | 'decision_prim_box';
+  | 'decision_prim_box'
+  /** A series column of a run of a model other than the defection model (generic-charts.ts). */
+  | 'run_series';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */
