@@ -132,7 +132,7 @@ describe('the main job', () => {
     const r = defsim(['main', '--experiment', file, '--out', out, '--workers', '2']);
     expect(r.code, r.stderr).toBe(0);
     const dir = join(out, 'small-comparison');
-    for (const heading of ['Extra defections over no-policy (people), and spend over no-policy:', 'Capacity lost over no-policy', 'Cost per additional defection', 'Ranked on what each buys', 'Verdict:']) {
+    for (const heading of ['Extra people who left over no-policy (distinct people), and spend over no-policy:', 'Regime strength (military capacity × military spending) and capacity lost over no-policy', 'Cost per additional defection', 'Ranked on what each buys', 'Verdict:']) {
       expect(r.stdout).toContain(heading);
     }
     expect(r.stdout).toMatch(/^small-comparison: 36 runs \(6 scenarios × 6 replicates, 2 workers, population.scale 100\), 0 failed;/);
