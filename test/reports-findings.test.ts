@@ -148,7 +148,7 @@ describe('the report of a sweep with a baseline', () => {
     expect(plan.findings).not.toBeNull();
     const [effectTable, perMillion, cost] = plan.findings!.tables;
     expect(effectTable.rows.map((r) => r[0])).toEqual(POLICIES);
-    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'CDM (officials) (people)']);
+    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'officials (CDM and senior) (people)']);
     expect(perMillion.rows.find((r) => r[0] === 'sanctions-only')!.slice(1).every((c) => c === 'n/a (no spend over baseline)')).toBe(true);
     expect(cost.title).toMatch(/^Cost per additional defection/);
     expect(plan.findings!.charts).toEqual(['findings-forest-defections-per-million-usd.png', 'findings-forest-capacity-lost-per-million-usd.png']);
@@ -168,7 +168,7 @@ describe('the report of a sweep with a baseline', () => {
     expect(overTime.map((c) => c.file)).toEqual(['sweep-effects-over-time-defections-by-group.png', 'sweep-effects-over-time-capacity-lost.png']);
     const groups = overTime[0].chart;
     if (groups.type !== 'line') throw new Error('expected a line chart');
-    expect(groups.panels.map((p) => p.axis.title.split('\n')[0])).toEqual(['army', 'police', 'CDM, officials', 'senior officials', 'tycoons']);
+    expect(groups.panels.map((p) => p.axis.title.split('\n')[0])).toEqual(['army', 'police', 'officials, CDM and senior', 'senior officials', 'tycoons']);
     // The baseline itself is the dashed zero line; every policy's line is an effect over it.
     expect(groups.series.filter((s) => s.dashed).every((s) => s.points.every((p) => p.y === 0))).toBe(true);
     expect(plan.charts.some((c) => c.kind === 'points_compare')).toBe(false);
