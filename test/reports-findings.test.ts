@@ -148,7 +148,7 @@ describe('the report of a sweep with a baseline', () => {
     expect(plan.findings).not.toBeNull();
     const [effectTable, perMillion, cost] = plan.findings!.tables;
     expect(effectTable.rows.map((r) => r[0])).toEqual(POLICIES);
-    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'officials (CDM and senior) (people)']);
+    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'CDM (junior, mid officials) (people)']);
     expect(perMillion.rows.find((r) => r[0] === 'sanctions-only')!.slice(1).every((c) => c === 'n/a (no spend over baseline)')).toBe(true);
     expect(cost.title).toMatch(/^Cost per additional defection/);
     expect(plan.findings!.charts).toEqual(['findings-forest-defections-per-million-usd.png', 'findings-forest-capacity-lost-per-million-usd.png']);
