@@ -13,8 +13,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { calibrate } from '../runners/calibrate/calibrate.js';
-import { PACKAGE_ROOT } from '../runners/outputs.js';
-import { statusProgress } from '../runners/progress.js';
+import { PACKAGE_ROOT } from '../runners/io/outputs.js';
+import { statusProgress } from '../runners/io/progress.js';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -14,8 +14,8 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { forEachCsvRecord } from '../runners/csv-columns.js';
-import { PACKAGE_ROOT } from '../runners/outputs.js';
+import { forEachCsvRecord } from '../runners/io/csv-columns.js';
+import { PACKAGE_ROOT } from '../runners/io/outputs.js';
 
 const CLI = join(PACKAGE_ROOT, 'dist', 'runners', 'cli.js');
 const TARGET_MB = 1024;

@@ -12,8 +12,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { ExperimentObject } from '../runners/experiment.js';
-import { sweep, type SweepOutcome } from '../runners/sweep.js';
+import type { ExperimentObject } from '../runners/sweep/experiment.js';
+import { sweep, type SweepOutcome } from '../runners/sweep/sweep.js';
 
 /** 2 × 3 points × 48 replicates = 288 runs of ~0.06 s (1/20 scale, 48 ticks), series every 6 ticks: long enough (~17 s on one worker) that starting the pool is a small part, as in real sweeps. */
 const FIXED: ExperimentObject = {

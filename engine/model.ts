@@ -5,6 +5,22 @@
  * optionally its observed record. Nothing outside the model reads its internals.
  *
  * A run must be a pure function of (model version, parameters, seed): no Math.random, no clock.
+ *
+ * A model is registered by name in agents/index.ts, or loaded from a user's ES module
+ * (`export const model` or a default export; runners/model/load.ts checks it against this
+ * interface at load). docs/MODEL-API.md describes every field and builds a model step by step.
+ *
+ * Changes since the interface was first committed (all additive; a model written against the
+ * first version still satisfies this one):
+ * - `ModelOutput.count`: marks a metric that counts people or agents, so effects.csv gives the cost
+ *   per additional one (its `costPerAdditionalDefectionUsd` columns) over a baseline.
+ * - `ModelRunOutput.headline`: summary.json figures placed after the values at the record's target
+ *   ticks and before `metrics` (the defection model's `costPerDefectionUsd` lives there).
+ * - `ObservedRecord.stockColumns`: the columns whose tick-0 sum is a group's stock, for `maxShare`
+ *   targets and `perStock` checks; without it a record may use neither.
+ * - `ModelRunOutput.metrics`: when the model has a record, the runners append
+ *   `calibration_passed` and `calibration_targets` (how many of the record's targets inside the
+ *   horizon the run meets, and how many there are); a model does not compute them itself.
  */
 import type { SchemaTree } from './schema.js';
 
@@ -24,6 +40,17 @@ export interface ModelOutput {
   /** The unit in words, e.g. 'people', 'USD (cumulative)', 'index (1 at tick 0)', 'share of agents'. */
   readonly unit: string;
   readonly description?: string;
+  /**
+   * A metric that counts people or agents (e.g. defections): effects over a baseline then give
+   * the cost per additional one (spend over the baseline / extra count). Default false.
+   */
+  readonly count?: boolean;
+  /**
+   * For a count: the metric holding the spend attributed to the people it counts (e.g. the army's
+   * own spend for the army's defections); its cost per additional one divides by this spend's
+   * effect over the baseline. Without it, by the model's whole spend (`outcomes.spendMetric`).
+   */
+  readonly spendMetric?: string;
 }
 
 /**
@@ -53,6 +80,11 @@ export interface ModelRunOutput {
    * represented); plain JSON values.
    */
   readonly info?: Readonly<Record<string, unknown>>;
+  /**
+   * Headline figures placed in summary.json after `atTargetTicks` (the series at the record's
+   * target ticks) and before `metrics`; plain JSON values.
+   */
+  readonly headline?: Readonly<Record<string, unknown>>;
   /** Agent-steps taken, for benchmarks (optional). */
   readonly agentSteps?: number;
 }
@@ -88,6 +120,12 @@ export interface ObservedRecord {
   readonly targetColumn: (target: RecordTarget) => string;
   /** The target `series` names targetColumn understands. */
   readonly targetSeries: readonly string[];
+  /**
+   * The series columns whose values at tick 0 add up to a group's stock (e.g. serving + defected +
+   * captured of 'army'), for `maxShare` targets and `perStock` checks. Groups are named as in
+   * targets (`official.senior` or `official_senior`).
+   */
+  readonly stockColumns?: (group: string) => readonly string[];
 }
 
 export interface ModelDefinition<P extends ParameterValues = ParameterValues> {

@@ -111,6 +111,24 @@ export class RandomStream {
   }
 }
 
+/**
+ * One xoshiro128** step on a state saved with `save` (s0…s3 in an Int32Array): the uint32 that
+ * `nextUint32` would return, and the state advanced the same way. For hot loops, where a plain
+ * function on a typed array is cheaper than the method; `restore` hands the state back.
+ * `Math.floor(xoshiroStep(state) * INV_2_32 * n)` is `int(n)`.
+ */
+export function xoshiroStep(state: Int32Array): number {
+  const s0 = state[0], s1 = state[1];
+  const s2 = state[2] ^ s0;
+  const s3 = state[3] ^ s1;
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  state[0] = s0 ^ s3;
+  state[1] = s1 ^ s2;
+  state[2] = s2 ^ (s1 << 9);
+  state[3] = rotl(s3, 11);
+  return result;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { columnIndex, numericColumn, textColumn, type Table } from './csv.js';
 import { ReportInputError } from './errors.js';
-import type { InputFile } from './load.js';
+import type { InputFile } from './input-files.js';
 
 /** A prior as the manifest's calibration records it. */
 export type CalibrationPrior =

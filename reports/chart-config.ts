@@ -445,16 +445,19 @@ function forestConfig(spec: ChartSpec, chart: ForestChartSpec, size: RenderSize,
   return { type: 'scatter', data: { datasets: datasets as never[] }, options, plugins: [forestPlugin(chart, style.marks, style.smallFont)] };
 }
 
-/** Two to four round values (1, 2 or 5 × 10^k apart) inside [min, max], at least 6% of the span from either end. */
+/** Two to five round values (1, 2 or 5 × 10^k apart) inside [min, max], at least 6% of the span from either end (one round value if no step gives two). */
 function forestTicks(min: number, max: number): number[] {
   const [low, high] = [min + 0.06 * (max - min), max - 0.06 * (max - min)];
-  for (const divisions of [3, 2, 1]) {
+  let single: number[] = [];
+  // Coarse first; finer steps when a coarse one leaves a single round value inside (e.g. [-11.6, 19.4]: 20 apart gives only 0, 10 apart gives 0 and 10).
+  for (const divisions of [3, 2, 4, 5, 1]) {
     const raw = (high - low) / divisions;
     const power = 10 ** Math.floor(Math.log10(raw));
     const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= raw) ?? 10 * power;
     const ticks: number[] = [];
     for (let k = Math.ceil(low / step); k * step <= high + 1e-12 * step; k++) ticks.push(Number((k * step).toPrecision(12)));
-    if (ticks.length >= 2) return ticks;
+    if (ticks.length >= 2 && ticks.length <= 5) return ticks;
+    if (ticks.length === 1 && single.length === 0) single = ticks;
   }
-  return [Number(((min + max) / 2).toPrecision(3))];
+  return single.length ? single : [Number(((min + max) / 2).toPrecision(3))];
 }

@@ -30,7 +30,7 @@ interface Panel {
 const GROUP_PANELS: readonly Panel[] = [
   { column: 'defected_army', title: 'army\n(people)', format: 'people' },
   { column: 'defected_police', title: 'police\n(people)', format: 'people' },
-  { column: 'defected_official', title: 'CDM, officials\n(people)', format: 'people' },
+  { column: 'defected_official', title: 'officials, CDM and senior\n(people)', format: 'people' },
   { column: 'defected_official_senior', title: 'senior officials\n(people)', format: 'people' },
   { column: 'defected_tycoon', title: 'tycoons\n(people)', format: 'people' },
 ];

@@ -28,15 +28,29 @@ interface Outcome {
   readonly colour: string;
 }
 
+/**
+ * The people of each group who left: model 1.2's distinct people (`left_ever_*`; the CDM proper is
+ * junior and mid-tier officials, senior officials apart), or, for results of earlier model versions
+ * that lack them, the cumulative defections (`defected_*`, where `official` counted senior officials).
+ */
 const GROUP_OUTCOMES: readonly Outcome[] = [
+  { metric: 'left_ever_army', label: 'army', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.army },
+  { metric: 'left_ever_police', label: 'police', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.police },
+  { metric: 'left_ever_official_senior', label: 'senior officials', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
+  { metric: 'left_ever_cdm', label: 'CDM (junior, mid officials)', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
+  { metric: 'left_ever_official_economic', label: 'economic officials', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
+  { metric: 'left_ever_tycoon', label: 'tycoons', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.tycoon },
+];
+const GROUP_OUTCOMES_BEFORE_1_2: readonly Outcome[] = [
   { metric: 'defected_army', label: 'army', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.army },
   { metric: 'defected_police', label: 'police', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.police },
   { metric: 'defected_official_senior', label: 'senior officials', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
-  { metric: 'defected_official', label: 'CDM (officials)', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
+  { metric: 'defected_official', label: 'officials (CDM and senior)', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
   { metric: 'defected_official_economic', label: 'economic officials', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.official },
   { metric: 'defected_tycoon', label: 'tycoons', format: 'people', perMillion: 'people_per_million_usd', colour: GROUP_COLOURS.tycoon },
 ];
 const CAPACITY_OUTCOMES: readonly Outcome[] = [
+  { metric: 'regime_strength_lost', label: 'regime strength lost', format: 'index', perMillion: 'index_per_million_usd', colour: OTHER_COLOURS.skyBlue },
   { metric: 'military_capacity_lost', label: 'military capacity lost', format: 'index', perMillion: 'index_per_million_usd', colour: OTHER_COLOURS.black },
   { metric: 'economic_capacity_lost', label: 'economic capacity lost', format: 'index', perMillion: 'index_per_million_usd', colour: OTHER_COLOURS.reddishPurple },
 ];
@@ -94,7 +108,7 @@ export function findingsOf(sweep: SweepResult): FindingsPlan {
   const byKey = new Map(effects.rows.map((r) => [`${r.pointId}|${r.metric}`, r]));
   const get = (pointId: string, metric: string): EffectRecord | undefined => byKey.get(`${pointId}|${metric}`);
   const present = (outcomes: readonly Outcome[]) => outcomes.filter((o) => points.some((p) => get(p.id, o.metric)));
-  const groups = present(GROUP_OUTCOMES);
+  const groups = present(GROUP_OUTCOMES).length > 0 ? present(GROUP_OUTCOMES) : present(GROUP_OUTCOMES_BEFORE_1_2);
   const capacity = present(CAPACITY_OUTCOMES);
   const base = baselineText(sweep);
   const how = effects.pairing === 'paired' ? 'paired replicates (common seeds)' : 'independent samples (Welch)';
@@ -119,7 +133,7 @@ export function findingsOf(sweep: SweepResult): FindingsPlan {
       })]),
     },
     {
-      title: `Cost per additional defection: spend over ${base} / extra defections, US dollars per person [95% Fieller interval]`,
+      title: `Cost per additional defection: spend over ${base} on the group's own people (cost_spend_metric; the whole spend for results before model 1.2) / its extra people who left, US dollars per person [95% Fieller interval]`,
       columns: ['point', ...groups.map((o) => o.label)],
       rows: points.map((p) => [p.label, ...groups.map((o) => {
         const r = get(p.id, o.metric);

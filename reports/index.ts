@@ -13,11 +13,13 @@ import { createRenderPool } from './pool.js';
 import { renderChartPng } from './render.js';
 import { runCharts } from './run-charts.js';
 import { calibrationCharts, calibrationTables } from './calibration-charts.js';
+import { decisionCharts, decisionLead, decisionTables } from './decision-charts.js';
 import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSize } from './spec.js';
 import { sweepCharts } from './sweep-charts.js';
 import { findingsOf, type Findings } from './findings.js';
 import { sensitivityCharts, sensitivityLead, sensitivityTables, type SensitivityLead } from './sensitivity-charts.js';
 import { runTables, sweepTables, type KeyTable } from './tables.js';
+import { genericRunCharts, genericRunTables, genericSweepCharts, genericSweepTables, usesGenericCharts } from './generic-charts.js';
 
 export { ReportInputError, ReportOutputError } from './errors.js';
 export type { ChartKind, ChartMeta, ChartSpec, RenderSize } from './spec.js';
@@ -116,12 +118,18 @@ export function planReport(result: LoadedResult): ReportPlan {
     const plan = sensitivityCharts(result);
     return { charts: uniqueFiles(plan.charts), tables: sensitivityTables(result), notes: plan.notes, findings: null, lead: sensitivityLead(result) };
   }
+  if (result.kind === 'decision') {
+    const plan = decisionCharts(result);
+    return { charts: uniqueFiles(plan.charts), tables: decisionTables(result), notes: plan.notes, findings: null, lead: decisionLead(result) };
+  }
   if (result.kind === 'calibration') {
     const plan = calibrationCharts(result);
     return { charts: uniqueFiles(plan.charts), tables: calibrationTables(result), notes: plan.notes, findings: null };
   }
-  const plan = result.kind === 'run' ? runCharts(result) : sweepCharts(result);
-  const tables = result.kind === 'run' ? runTables(result) : sweepTables(result);
+  // Any model but the defection model gets charts and tables that know no column by name.
+  const generic = usesGenericCharts(result.manifest);
+  const plan = result.kind === 'run' ? (generic ? genericRunCharts(result) : runCharts(result)) : generic ? genericSweepCharts(result) : sweepCharts(result);
+  const tables = result.kind === 'run' ? (generic ? genericRunTables(result) : runTables(result)) : generic ? genericSweepTables(result) : sweepTables(result);
   const findings = result.kind === 'sweep' ? findingsOf(result) : { findings: null, charts: [], notes: [] };
   return { charts: uniqueFiles([...findings.charts, ...plan.charts]), tables, notes: [...findings.notes, ...plan.notes], findings: findings.findings };
 }

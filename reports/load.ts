@@ -1,11 +1,14 @@
 /** Reads a result directory (single run or sweep, as in docs/FORMATS.md) into typed data, with errors that name the file. */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { columnIndex, hasColumn, isNumericText, parseCsv, parseNumberCell, textColumn, type Table } from './csv.js';
+import { columnIndex, hasColumn, isNumericText, parseNumberCell, textColumn, type Table } from './csv.js';
 import { ReportInputError } from './errors.js';
+import { InputFiles, type LoadedCommon } from './input-files.js';
 import { loadSensitivity, SWEEP_ANALYSIS_MANIFEST, type SensitivityResult } from './sensitivity-load.js';
 import { loadCalibrationResult, type CalibrationResult } from './calibration-load.js';
+import { loadDecision, type DecisionResult } from './decision-load.js';
+
+export { InputFiles, type InputFile, type InputFilesReader, type LoadedCommon } from './input-files.js';
 
 export interface CalibrationTarget {
   readonly id: string;
@@ -33,22 +36,6 @@ export interface RunSummary {
   readonly costPerDefectionUsd?: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly calibration: readonly CalibrationTarget[];
-}
-
-export interface InputFile {
-  readonly name: string;
-  readonly sha256: string;
-}
-
-export interface LoadedCommon {
-  /** The result directory as given, resolved to an absolute path. */
-  readonly dir: string;
-  /** Its base name, used for batch output folders and page titles. */
-  readonly name: string;
-  /** Files read, with their sha256 (recorded in report.json). */
-  readonly inputFiles: readonly InputFile[];
-  /** Non-fatal problems, shown on the page (e.g. a checksum that differs from the manifest). */
-  readonly notes: readonly string[];
 }
 
 export interface RunResult extends LoadedCommon {
@@ -143,8 +130,7 @@ export interface SweepResult extends LoadedCommon {
   readonly effects: SweepEffects | null;
 }
 
-export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult;
-export type InputFilesReader = InputFiles;
+export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult | DecisionResult;
 
 const POINTS_STAT_COLUMNS = ['n', 'mean', 'sd', 'ci95_low', 'ci95_high'] as const;
 
@@ -164,65 +150,14 @@ export async function loadResult(dirArg: string): Promise<LoadedResult> {
   }
   if (kind === 'sweep') return loadSweep(dir, manifest, files);
   if (kind === 'calibration') return loadCalibrationResult(dir, manifest, files);
-  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity" or "calibration"`);
+  if (kind === 'decision') return loadDecision(dir, manifest, files);
+  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity", "calibration" or "decision"`);
 }
 
 async function requireDirectory(dir: string, dirArg: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
   if (info === null) throw new ReportInputError(dirArg, 'no such directory');
   if (!info.isDirectory()) throw new ReportInputError(dirArg, 'not a directory (expected a run or sweep result directory)');
-}
-
-/** Reads files of one result directory, remembering each file's sha256. */
-export class InputFiles {
-  readonly read: InputFile[] = [];
-  constructor(readonly dir: string) {}
-
-  path(name: string): string {
-    return join(this.dir, name);
-  }
-
-  async exists(name: string): Promise<boolean> {
-    return (await stat(this.path(name)).catch(() => null))?.isFile() ?? false;
-  }
-
-  /** A missing file is reported against the directory when missingDetail is given (e.g. no manifest.json). */
-  async text(name: string, missingDetail?: string): Promise<string> {
-    const bytes = await readFile(this.path(name)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw new ReportInputError(this.path(name), `cannot read: ${error.message}`);
-      throw missingDetail ? new ReportInputError(this.dir, missingDetail) : new ReportInputError(this.path(name), 'file is missing');
-    });
-    this.read.push({ name, sha256: createHash('sha256').update(bytes).digest('hex') });
-    return bytes.toString('utf8');
-  }
-
-  async json(name: string, missingDetail?: string): Promise<Record<string, unknown>> {
-    const text = await this.text(name, missingDetail);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new ReportInputError(this.path(name), `invalid JSON (${(error as Error).message})`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new ReportInputError(this.path(name), 'expected a JSON object');
-    }
-    return value as Record<string, unknown>;
-  }
-
-  async csv(name: string): Promise<Table> {
-    return parseCsv(await this.text(name), this.path(name));
-  }
-
-  /** Notes for files whose sha256 differs from the one in the manifest. */
-  checksumNotes(manifest: Record<string, unknown>): string[] {
-    const listed = manifest.files;
-    if (listed === null || typeof listed !== 'object') return [];
-    const expected = listed as Record<string, unknown>;
-    return this.read
-      .filter((file) => typeof expected[file.name] === 'string' && expected[file.name] !== file.sha256)
-      .map((file) => `${file.name}: sha256 differs from manifest.json (the file changed after the run was written)`);
-  }
 }
 
 async function loadRun(dir: string, manifest: Record<string, unknown>, files: InputFiles): Promise<RunResult> {

@@ -9,7 +9,7 @@ import { PAGE_FILES } from './page.js';
 
 let sequence = 0;
 
-/** The crash tests' file-operation counter (runners/fault-injection.ts, DEFSIM_FAIL_AFTER_OPS), when armed; reached without importing runners/. */
+/** The crash tests' file-operation counter (runners/io/fault-injection.ts, DEFSIM_FAIL_AFTER_OPS), when armed; reached without importing runners/. */
 function fileOperation(): void {
   (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('defsim.fileOperation')]?.();
 }

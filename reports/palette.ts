@@ -66,3 +66,10 @@ export function withAlpha(colour: string, alpha: number): string {
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(value.slice(i, i + 2), 16));
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
+
+/** Okabe-Ito colours for unordered things (policies), in a fixed order; more than seven continue on viridis. */
+const CATEGORICAL = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+
+export function categoricalColours(n: number): string[] {
+  return n <= CATEGORICAL.length ? CATEGORICAL.slice(0, n) : [...CATEGORICAL, ...orderedColours(n - CATEGORICAL.length)];
+}

@@ -112,18 +112,21 @@ function monthlyNewDefections(run: RunResult): Outcome {
 }
 
 function capacity(run: RunResult): Outcome {
-  const title = 'Military and economic capacity of the regime';
-  const columns = ['military_capacity', 'economic_capacity'];
+  const columns = ['regime_strength', 'military_capacity', 'economic_capacity'];
   const present = columns.filter((c) => hasColumn(run.series, c));
+  const withStrength = present.includes('regime_strength');
+  const title = withStrength ? 'Regime strength, military and economic capacity' : 'Military and economic capacity of the regime';
   if (present.length === 0) return leftOut(title, columns);
   const ticks = ticksOf(run.series);
-  const colours: Record<string, string> = { military_capacity: OTHER_COLOURS.black, economic_capacity: OTHER_COLOURS.reddishPurple };
+  const colours: Record<string, string> = { regime_strength: OTHER_COLOURS.skyBlue, military_capacity: OTHER_COLOURS.black, economic_capacity: OTHER_COLOURS.reddishPurple };
   return {
     file: 'run-capacity.png',
     title,
     caption:
       'Military capacity (serving soldiers weighted by rank) and economic capacity (serving economic officials by tier and ' +
-      'tycoons by wealth), each an index equal to 1.0 in February 2021. The axis is zoomed to the range of the data.',
+      'tycoons by their business), each an index equal to 1.0 in February 2021' +
+      (withStrength ? '; regime strength is military capacity times military spending (the share of soldiers\' pay and supply the revenue still funds: the fiscal link)' : '') +
+      '. The axis is zoomed to the range of the data.',
     kind: 'capacity',
     source: { file: 'series.csv', columns: ['tick', ...present] },
     chart: {

@@ -6,7 +6,7 @@
 import { basename, join } from 'node:path';
 import { columnIndex, hasColumn, type Table } from './csv.js';
 import { ReportInputError } from './errors.js';
-import type { InputFilesReader, LoadedCommon } from './load.js';
+import type { InputFilesReader, LoadedCommon } from './input-files.js';
 
 export const SWEEP_ANALYSIS_MANIFEST = 'sensitivity-manifest.json';
 

@@ -27,7 +27,15 @@ export type ChartKind =
   | 'calibration_pairs'
   | 'calibration_identifiability'
   | 'calibration_predictive_series'
-  | 'calibration_predictive_targets';
+  | 'calibration_predictive_targets'
+  | 'decision_probability_best'
+  | 'decision_effects'
+  | 'decision_regret'
+  | 'decision_evppi'
+  | 'decision_prim_tradeoff'
+  | 'decision_prim_box'
+  /** A series column of a run of a model other than the defection model (generic-charts.ts). */
+  | 'run_series';
 
 export interface ChartSource {
   /** Result file the data comes from, relative to the result directory. */

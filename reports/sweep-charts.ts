@@ -18,11 +18,15 @@ const COMPARED_CAPACITY = ['military_capacity', 'economic_capacity'];
 const COMPARED_GROUPS: ReadonlyArray<{ column: string; title: string }> = [
   { column: 'defected_army', title: 'army\n(people)' },
   { column: 'defected_police', title: 'police\n(people)' },
-  { column: 'defected_official', title: 'CDM, officials\n(people)' },
+  { column: 'defected_official', title: 'officials, CDM and senior\n(people)' },
   { column: 'defected_official_senior', title: 'senior officials\n(people)' },
   { column: 'defected_tycoon', title: 'tycoons\n(people)' },
 ];
-const SCENARIO_METRICS = [
+/** Model 1.2's distinct people who left (the CDM proper apart from senior officials) and regime strength; earlier results' cumulative defections. */
+const SCENARIO_METRICS_1_2 = [
+  'left_ever_army', 'left_ever_police', 'left_ever_official_senior', 'left_ever_cdm', 'regime_strength_lost', 'military_capacity_lost', 'economic_capacity_lost', 'spend_usd',
+];
+const SCENARIO_METRICS_BEFORE_1_2 = [
   'defected_army', 'defected_police', 'defected_official_senior', 'defected_official', 'military_capacity_lost', 'economic_capacity_lost', 'spend_usd',
 ];
 const GROUP_METRICS = GROUPS.map((g) => `defected_${g}`);
@@ -346,8 +350,9 @@ function scenarioCharts(sweep: SweepResult, scenario: VariedParameter, notes: st
   const others = sweep.varied.filter((p) => p !== scenario);
   const groups = groupByOthers(sweep.points, others);
   const colours = groups.length === 1 ? [OTHER_COLOURS.skyBlue] : orderedColours(groups.length);
-  const metrics = SCENARIO_METRICS.filter((m) => hasFiniteMean(sweep, m));
-  if (metrics.length === 0) notes.push(`Scenario comparison: left out, points.csv has none of ${SCENARIO_METRICS.join(', ')}`);
+  const wanted = sweep.metrics.includes('left_ever_army') ? SCENARIO_METRICS_1_2 : SCENARIO_METRICS_BEFORE_1_2;
+  const metrics = wanted.filter((m) => hasFiniteMean(sweep, m));
+  if (metrics.length === 0) notes.push(`Scenario comparison: left out, points.csv has none of ${wanted.join(', ')}`);
   return metrics.map((metric) => {
     const format = formatForName(metric);
     const bars: BarGroupSpec[] = groups.map((group, i) => ({

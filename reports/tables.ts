@@ -9,6 +9,8 @@ export interface KeyTable {
   readonly rows: readonly (readonly string[])[];
 }
 
+/** Model 1.2's distinct people who left and regime strength; for earlier results, the cumulative defections. */
+const SWEEP_KEY_METRICS_1_2 = ['left_ever_army', 'left_ever_police', 'left_ever_official_senior', 'left_ever_cdm', 'regime_strength_lost', 'spend_usd'];
 const SWEEP_KEY_METRICS = ['defected_army', 'defected_police', 'defected_official_senior', 'defected_official', 'military_capacity_lost', 'economic_capacity_lost', 'spend_usd'];
 
 export function runTables(run: RunResult): KeyTable[] {
@@ -108,7 +110,7 @@ function sweepOverview(sweep: SweepResult): KeyTable {
 }
 
 function designPointTable(sweep: SweepResult): KeyTable {
-  const metrics = SWEEP_KEY_METRICS.filter((m) => sweep.metrics.includes(m));
+  const metrics = (sweep.metrics.includes('left_ever_army') ? SWEEP_KEY_METRICS_1_2 : SWEEP_KEY_METRICS).filter((m) => sweep.metrics.includes(m));
   return {
     title: 'Design points: mean over replicates [95% confidence interval]',
     columns: ['point', 'parameters', 'runs', ...metrics.map((m) => displayName(m))],

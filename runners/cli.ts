@@ -9,16 +9,19 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../engine/errors.js';
-import { asOutputError } from './output-error.js';
-import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
-import { mainCommand } from './main.js';
-import { lockedReportCommand } from './report-command.js';
-import { sweepCommand, validateCommand } from './sweep-command.js';
-import { mergeCommand } from './merge.js';
-import { k8sCommand, slurmCommand } from './cluster.js';
+import { asOutputError } from './io/output-error.js';
+import { runCommand } from './run/command.js';
+import { paramsCommand, scenariosCommand } from './model/commands.js';
+import { newModelCommand } from './model/new-model.js';
+import { mainCommand } from './effects/main-job.js';
+import { lockedReportCommand } from './io/report-command.js';
+import { sweepCommand, validateCommand } from './sweep/command.js';
+import { mergeCommand } from './cluster/merge.js';
+import { k8sCommand, slurmCommand } from './cluster/jobs.js';
 import { reproduceCommand } from './reproduce/reproduce.js';
 import { analyzeCommand, sampleCommand } from './sensitivity/command.js';
 import { calibrateCommand } from './calibrate/command.js';
+import { decideCommand } from './decide/command.js';
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -38,6 +41,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(analyzeCommand)
       .command(sampleCommand)
       .command(calibrateCommand)
+      .command(newModelCommand)
+      .command(decideCommand)
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .fail((message, error) => {
@@ -53,7 +58,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const output = asOutputError(error); // a full disk or an unwritable directory (runners/output-error.ts)
+    const output = asOutputError(error); // a full disk or an unwritable directory (runners/io/output-error.ts)
     if (output) {
       process.stderr.write(`defsim: ${output.message}\n`);
       process.exitCode = 1;

@@ -67,7 +67,7 @@ stamp=dist/.build-stamp
 if [ ! -f "$stamp" ] || [ -n "$(find engine agents runners reports bench index.ts tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "setup: compiling TypeScript" >&2
   npx --no-install tsc -p tsconfig.json >&2
-  node dist/runners/write-json-schema.js >&2
-  node dist/runners/write-experiment-schema.js >&2
+  node dist/runners/model/write-json-schema.js >&2
+  node dist/runners/sweep/write-experiment-schema.js >&2
   touch "$stamp"
 fi

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { forEachCsvRecord, readNumberColumns } from '../runners/csv-columns.js';
+import { forEachCsvRecord, readNumberColumns } from '../runners/io/csv-columns.js';
 import { morrisDesignChunks, sampleMorris } from '../runners/sensitivity/morris-sample.js';
 import { parseSalibProblem } from '../runners/sensitivity/problem.js';
 import { sampleSobol, sobolDesignChunks } from '../runners/sensitivity/sobol-sample.js';

@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../runners/outputs.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate } from '../runners/simulate.js';
+import { sha256 } from '../runners/io/outputs.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate } from '../runners/run/simulate.js';
+import { DEFECTION } from './helpers.js';
+import type { Parameters } from '../agents/defection/params.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
@@ -146,7 +148,7 @@ describe('defsim calibrate: outputs', () => {
       expect(Number(r.q05)).toBeLessThanOrEqual(Number(r.median));
       expect(Number(r.median)).toBeLessThanOrEqual(Number(r.q95));
     }
-    const defaults = resolveParameters('myanmar-2021');
+    const defaults = resolveParameters(DEFECTION, 'myanmar-2021') as Parameters;
     expect(Number(identifiability[0].scenario_value)).toBe(defaults.decision.stay.armyEnlisted);
     expect(Number(identifiability[1].scenario_value)).toBe(defaults.regime.shockHalfLifeTicks);
     const predictive = csvRows(out, 'predictive.csv');
@@ -384,8 +386,8 @@ describe('simulation-based check', () => {
   const truth = { 'decision.stay.armyEnlisted': -1.0, 'decision.stay.policeEnlisted': -2.8 };
 
   it('recovers the true values inside the 90% posterior intervals, and narrows both priors', () => {
-    const params = resolveParameters('myanmar-2021', new Map<string, unknown>([['population.scale', 100], ['time.ticks', 25], ...Object.entries(truth)]));
-    const runs = [11, 12, 13, 14].map((seed) => simulate(params, seed));
+    const params = resolveParameters(DEFECTION, 'myanmar-2021', new Map<string, unknown>([['population.scale', 100], ['time.ticks', 25], ...Object.entries(truth)]));
+    const runs = [11, 12, 13, 14].map((seed) => simulate(DEFECTION, params, seed));
     const at = (column: string, tick: number) => runs.reduce((s, r) => s + r.data[r.columns.indexOf(column)][tick], 0) / runs.length;
     const targets = {
       targets: [

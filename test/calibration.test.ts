@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrationRecord, compareWithRecord } from '../agents/calibration.js';
-import { DefectionModel } from '../agents/model.js';
-import { simulate, type RunResult } from '../runners/simulate.js';
+import { calibrationRecord, compareWithRecord } from '../agents/defection/calibration.js';
+import { DefectionModel } from '../agents/defection/model.js';
+import { simulate, type RunResult } from '../runners/run/simulate.js';
 import { meets } from '../runners/calibrate/distance.js';
 import { measureValue } from '../runners/calibrate/measures.js';
 import { readTargetsFile } from '../runners/calibrate/targets.js';
-import { column, mean, meanOver, meanSeries, params, quantile, unitShares } from './helpers.js';
+import { column, DEFECTION, mean, meanOver, meanSeries, params, quantile, unitShares } from './helpers.js';
 
 const mainJob = parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'policy-comparison.yaml'), 'utf8')) as { set: Record<string, number> };
 const MAIN_SCALE = mainJob.set['population.scale'];
@@ -26,7 +26,7 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
 
   beforeAll(() => {
     const p = params({ 'population.scale': scale });
-    runs = seeds.map((seed) => simulate(p, seed));
+    runs = seeds.map((seed) => simulate(DEFECTION, p, seed));
     meanOf = (name) => meanSeries(runs.map((r) => column(r, name)));
   });
 
@@ -39,7 +39,7 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
     expect(failed).toEqual([]);
     // Each run's own summary reports the same targets.
     for (const r of runs) {
-      expect(r.summary.calibration.map((c) => c.id)).toEqual(record.targets.map((t) => t.id));
+      expect(r.summary.calibration!.map((c) => c.id)).toEqual(record.targets.map((t) => t.id));
       expect(r.summary.metrics.calibration_targets).toBe(record.targets.length);
     }
   });
@@ -83,9 +83,9 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
   });
 
   it('the machine-readable checks of the shapes in data/myanmar-2021.json (what defsim calibrate fits) hold for the mean run', () => {
-    const checks = readTargetsFile(join(import.meta.dirname, '..', 'data', 'myanmar-2021.json'), 25).targets.filter((t) => t.kind === 'check');
+    const checks = readTargetsFile(join(import.meta.dirname, '..', 'data', 'myanmar-2021.json'), 25, DEFECTION).targets.filter((t) => t.kind === 'check');
     expect(checks.map((c) => c.id)).toEqual(['army_flow_early', 'army_flow_late', 'police_vs_army_share']);
-    const failed = checks.map((c) => ({ c, value: measureValue(c.measure, meanOf) })).filter(({ c, value }) => !meets(c, value));
+    const failed = checks.map((c) => ({ c, value: measureValue(c.measure, meanOf, DEFECTION.record!.stockColumns) })).filter(({ c, value }) => !meets(c, value));
     expect(failed.map(({ c, value }) => `${c.id}: ${value} (allowed ${c.min ?? '-inf'}..${c.max ?? 'inf'})`)).toEqual([]);
   });
 
@@ -142,5 +142,30 @@ describe('the defaults against the shipped calibration (docs/results/calibrate-m
       return problems;
     });
     expect(off).toEqual([]);
+  });
+  it('ships the posterior: posterior.csv holds the posterior generation\'s particles with weights that sum to 1, and their weighted quantiles are identifiability.csv\'s', () => {
+    const text = readFileSync(join(dir, 'posterior.csv'), 'utf8').trimEnd().split('\n');
+    const head = text[0].split(',');
+    const particles = text.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [head[i], Number(cell)])));
+    expect(particles.length).toBe(500);
+    for (const name of Object.keys(calibrationFile.parameters)) expect(head).toContain(name);
+    const generations = new Set(particles.map((p) => p.generation));
+    expect(generations.size).toBe(1);
+    const total = particles.reduce((s, p) => s + p.weight, 0);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-9);
+    for (const p of particles) {
+      expect(p.weight).toBeGreaterThan(0);
+      expect(Number.isFinite(p.distance)).toBe(true);
+    }
+    // The weighted median of each parameter, recomputed from the particles, is the one identifiability.csv reports.
+    for (const r of rows) {
+      const sorted = particles.map((p) => [p[r.parameter], p.weight] as const).sort((a, b) => a[0] - b[0]);
+      let cumulative = 0;
+      const median = sorted.find(([, w]) => (cumulative += w) >= 0.5 - 1e-12)![0];
+      const [lo, hi] = [Number(r.q25), Number(r.q75)];
+      expect(median, r.parameter).toBeGreaterThanOrEqual(lo);
+      expect(median, r.parameter).toBeLessThanOrEqual(hi);
+      expect(Math.abs(median - Number(r.median)), r.parameter).toBeLessThanOrEqual(0.05 * (hi - lo) + 1e-12);
+    }
   });
 });

@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_GROUPS } from '../agents/groups.js';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { REPORT_GROUPS } from '../agents/defection/groups.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import { flattenSchema } from '../engine/schema.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -79,12 +79,17 @@ describe('defsim run', () => {
       'sanctioned_defected', 'family_restricted_share', 'capture_probability', 'capture_probability_official', 'reprisals',
       'visas_used', 'families_extracted', 'safety_soldier', 'military_capacity', 'economic_capacity',
       'sanctioned_soldier', 'sanctioned_official', 'sanctioned_tycoon', 'conscripts', 'out_army', 'out_police', 'out_official', 'out_tycoon',
+      // Model 1.2: the CDM and senior officials apart, distinct people who ever left, spend by group, claims, the fiscal link.
+      'out_cdm', 'out_official_senior', 'left_ever_army', 'left_ever_police', 'left_ever_official', 'left_ever_cdm', 'left_ever_official_senior',
+      'left_ever_official_economic', 'left_ever_tycoon', 'spend_army_usd', 'spend_police_usd', 'spend_official_senior_usd', 'spend_cdm_usd',
+      'spend_tycoon_usd', 'spend_shared_usd', 'spend_official_economic_usd', 'claims_queued_usd', 'claims_lapsed', 'bought_defections',
+      'credibility_soldier', 'credibility_official_senior', 'sanctions_bite', 'regime_revenue', 'military_spending', 'pay_arrears', 'regime_strength',
     ];
     const groups = ['army', 'police', 'official', 'tycoon', 'army_enlisted', 'army_nco', 'army_officer', 'army_conscript', 'police_enlisted', 'police_nco',
-      'police_officer', 'official_junior', 'official_mid', 'official_senior', 'official_administrative', 'official_economic', 'official_security'];
+      'police_officer', 'official_junior', 'official_mid', 'official_senior', 'official_administrative', 'official_economic', 'official_security', 'cdm'];
     expect(REPORT_GROUPS.map((g) => g.name).sort()).toEqual([...groups].sort());
     for (const g of groups) for (const m of ['defected', 'new_defections', 'captured', 'serving']) documented.push(`${m}_${g}`);
-    for (const g of groups) if (g !== 'tycoon') documented.push(`${g.startsWith('official') ? 'returned' : 'pardoned'}_${g}`);
+    for (const g of groups) if (g !== 'tycoon') documented.push(`${g.startsWith('official') || g === 'cdm' ? 'returned' : 'pardoned'}_${g}`);
     for (const c of documented) expect(header, c).toContain(c);
     expect(new Set(header).size).toBe(header.length);
     expect(header[0]).toBe('tick');
@@ -184,11 +189,12 @@ describe('defsim run', () => {
 });
 
 describe('defsim scenarios and params', () => {
-  it('lists the five policy scenarios and the no-policy counterfactual', () => {
+  it('lists the five policy scenarios, the no-policy counterfactual and the single levers', () => {
     const r = defsim(['scenarios']);
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(['myanmar-2021', 'no-policy', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting']);
+    expect(names).toEqual(['myanmar-2021', 'no-policy', 'sanctions-only', 'defection-offer', 'off-ramp', 'economic-targeting',
+      'lever-soldier-payouts', 'lever-senior-payouts', 'lever-economic-payouts', 'lever-resettlement', 'lever-safe-houses', 'lever-sanctions', 'lever-delisting']);
     expect(SCENARIO_NAMES).toEqual(names);
   });
 
@@ -239,6 +245,16 @@ describe('bad input: exit 2, one message naming the key path, the value and what
     { name: 'conscription start beyond a shorter horizon', args: () => ['--ticks', '24', '--set', 'regime.conscription.startTick=36'], says: ["'regime.conscription.startTick'", '36', 'an integer in [0, 23]'] },
     { name: 'negative return rate', args: set('regime.returns.strikerRate=-0.01'), says: ["'regime.returns.strikerRate'", '-0.01', 'in [0, 1]'] },
     { name: 'pardon rate above 1', args: set('regime.returns.deserterPardonRate=2'), says: ["'regime.returns.deserterPardonRate'", '2', 'in [0, 1]'] },
+    // Model 1.2: the budget rule, the claims queue and the fiscal link.
+    { name: 'credibility update above 1', args: set('sponsors.credibility.updateShare=1.5'), says: ["'sponsors.credibility.updateShare'", '1.5', 'in [0, 1]'] },
+    { name: 'negative claim wait', args: set('sponsors.claims.maxWaitTicks=-1'), says: ["'sponsors.claims.maxWaitTicks'", '-1', 'an integer'] },
+    { name: 'fractional claim wait', args: set('sponsors.claims.maxWaitTicks=2.5'), says: ["'sponsors.claims.maxWaitTicks'", '2.5', 'an integer'] },
+    { name: 'negative running cost', args: set('sponsors.costs.fixedUsdPerMonth=-5'), says: ["'sponsors.costs.fixedUsdPerMonth'", '-5', 'a finite number >= 0'] },
+    { name: 'payout sector outside the two', args: set('sponsors.payout.officialSector=army'), says: ["'sponsors.payout.officialSector'", '"army"', 'one of all, economic'] },
+    { name: 'fiscal link above 1', args: set('regime.fiscal.link=1.2'), says: ["'regime.fiscal.link'", '1.2', 'in [0, 1]'] },
+    { name: 'negative arrears weight', args: set('regime.fiscal.arrearsWeight=-1'), says: ["'regime.fiscal.arrearsWeight'", '-1', 'in [0, 100]'] },
+    { name: 'sanctions revenue share above 1', args: set('regime.fiscal.sanctionsRevenueShare=2'), says: ["'regime.fiscal.sanctionsRevenueShare'", '2', 'in [0, 1]'] },
+    { name: 'bite scale below 1 person', args: set('sanctions.biteScale=0'), says: ["'sanctions.biteScale'", '0', 'in [1, 1000000]'] },
     { name: 'negative revenue effect', args: set('sanctions.revenueEffect=-1'), says: ["'sanctions.revenueEffect'", '-1', 'in [0, 100]'] },
     { name: 'designation share outside [0,1]', args: set('sanctions.designation.officerShare=1.2'), says: ["'sanctions.designation.officerShare'", '1.2', 'in [0, 1]'] },
     { name: 'designation shares summing above 1', args: () => ['--set', 'sanctions.designation.officerShare=0.8', '--set', 'sanctions.designation.seniorOfficialShare=0.5'], says: ["'sanctions.designation.seniorOfficialShare'", '0.5', 'officerShare + seniorOfficialShare <= 1'] },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inShard, parseShard, shardFromEnvironment, shardRunCount } from '../runners/shard.js';
+import { inShard, parseShard, shardFromEnvironment, shardRunCount } from '../runners/sweep/shard.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');

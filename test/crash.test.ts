@@ -2,7 +2,7 @@
  * Crash consistency, in the spirit of SQLite's crash tests: each command that writes a result is
  * killed (SIGKILL, as kill -9) right after its n-th file operation — every write, rename, removal,
  * directory creation, truncation and journal append of the atomic-write, journal, lock and report
- * helpers counts (the test hook DEFSIM_FAIL_AFTER_OPS of runners/fault-injection.ts), every other
+ * helpers counts (the test hook DEFSIM_FAIL_AFTER_OPS of runners/io/fault-injection.ts), every other
  * kill point with a torn last write (DEFSIM_FAIL_TORN) — and then finished as a user would
  * (`--resume`, or the same command again). After the kill the directory must be either the
  * complete result, byte for byte, or visibly incomplete (no manifest, and `defsim reproduce`
@@ -10,16 +10,16 @@
  * byte-identical to an uninterrupted result, with nothing left behind (temporary files, partial
  * reports, the lock).
  *
- * Table-driven: a command that writes a result (`decide`, when it lands) is one more entry of
- * CASES. Kill points: 4 or 5 per command spread over its file operations (first and last included);
- * DEFSIM_CRASH_POINTS=all tries every one (about 10 for run, 25 for sweep, 55 for calibrate).
+ * Table-driven: a command that writes a result is one more entry of CASES (run, sweep,
+ * calibrate, analyze, decide). Kill points: 4 or 5 per command spread over its file operations (first and last included);
+ * DEFSIM_CRASH_POINTS=all tries every one (about 10 for run, 25 for sweep, 55 for calibrate, 20 for decide).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../runners/outputs.js';
+import { sha256 } from '../runners/io/outputs.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
@@ -126,11 +126,34 @@ const CASES: CrashCase[] = [
     args: () => ['analyze', OUT, '--resamples', '20', '--metrics', 'defected_army', '--quiet'],
     finish: () => ['analyze', OUT, '--resamples', '20', '--metrics', 'defected_army', '--quiet'],
   },
-  // decide: { command: 'decide', manifest: 'manifest.json', args: () => […], finish: () => […] } when it lands.
+  {
+    // decide --x --y: five CSV/JSON files and the manifest (the earlier one removed first), then the report.
+    command: 'decide', manifest: 'manifest.json', points: 5,
+    args: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', OUT, '--resamples', '5', '--draws', '20', '--quiet'],
+    finish: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', OUT, '--resamples', '5', '--draws', '20', '--quiet'],
+  },
 ];
+
+/** A small decision problem: 40 worlds over two parameters, two policies, one criterion (each policy leads in half of them). */
+function decisionInputs(): { worlds: string; outcomes: string } {
+  const worlds = ['world,a,b'];
+  const outcomes = ['world,policy,criterion,value'];
+  for (let w = 0; w < 40; w++) {
+    const a = ((w * 7) % 40) / 40;
+    const b = ((w * 13) % 40) / 40;
+    worlds.push(`w${w},${a},${b}`);
+    outcomes.push(`w${w},p1,gain,${(10 * a + ((w * 3) % 5) / 10).toFixed(3)}`, `w${w},p2,gain,${(10 * b + ((w * 11) % 5) / 10).toFixed(3)}`);
+  }
+  return { worlds: worlds.join('\n') + '\n', outcomes: outcomes.join('\n') + '\n' };
+}
 
 beforeAll(() => {
   files = { sweep: json('sweep.json', sweepExperiment), calibration: json('cal.json', calibration), sobol: json('sobol.json', sobol) };
+  const decision = decisionInputs();
+  files.worlds = join(tmp, 'worlds.csv');
+  files.outcomes = join(tmp, 'outcomes.csv');
+  writeFileSync(files.worlds, decision.worlds);
+  writeFileSync(files.outcomes, decision.outcomes);
   sobolSweep = join(tmp, 'sobol-sweep');
   earlierRun = join(tmp, 'earlier-run');
   for (const args of [

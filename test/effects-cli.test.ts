@@ -36,7 +36,7 @@ describe('defsim run --baseline', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^defection-offer over sanctions-only: 4 replicates each, the same seeds for both \(paired\), 0 failed; effects at month 48, mean \[95% interval\]:/);
     expect(r.stdout).toMatch(/\n {2}outcome +sanctions-only +defection-offer +effect \[95% interval\] +effect per \$1M \[95%\] +cost per additional defection \[95%\]\n/);
-    for (const label of ['army', 'police', 'senior officials', 'CDM (officials)', 'economic officials', 'tycoons', 'military capacity lost', 'economic capacity lost', 'spend']) {
+    for (const label of ['army', 'police', 'senior officials', 'CDM (junior, mid officials)', 'economic officials', 'tycoons', 'regime strength lost', 'military capacity lost', 'economic capacity lost', 'spend']) {
       expect(r.stdout).toMatch(new RegExp(`\\n  ${label.replace(/[()]/g, '\\$&')} `));
     }
     // Replicate r of both scenarios ran with seed hashInts(9, 0, r).
@@ -50,7 +50,8 @@ describe('defsim run --baseline', () => {
     expect(json).toMatchObject({ kind: 'effects', scenario: 'defection-offer', baseline: 'sanctions-only', replicates: 4, seed: 9, pairing: 'paired', failed: 0 });
     const rows = effects(out).filter((row) => row.pointId === 0);
     expect(json.effects).toEqual(rows.map(({ pointId: _p, parameters: _v, baselinePointId: _b, ...rest }) => rest));
-    const army = json.effects.find((e: { metric: string }) => e.metric === 'defected_army');
+    // The table's army row reads the distinct people who left (model 1.2's outcome).
+    const army = json.effects.find((e: { metric: string }) => e.metric === 'left_ever_army');
     expect(army.n).toBe(4);
     expect(r.stdout).toContain(formatNumber(army.mean, 'people'));
   });
@@ -131,7 +132,7 @@ describe('the main job', () => {
     const r = defsim(['main', '--experiment', file, '--out', out, '--workers', '2']);
     expect(r.code, r.stderr).toBe(0);
     const dir = join(out, 'small-comparison');
-    for (const heading of ['Extra defections over no-policy (people), and spend over no-policy:', 'Capacity lost over no-policy', 'Cost per additional defection', 'Ranked on what each buys', 'Verdict:']) {
+    for (const heading of ['Extra people who left over no-policy (distinct people), and spend over no-policy:', 'Regime strength (military capacity × military spending) and capacity lost over no-policy', 'Cost per additional defection', 'Ranked on what each buys', 'Verdict:']) {
       expect(r.stdout).toContain(heading);
     }
     expect(r.stdout).toMatch(/^small-comparison: 36 runs \(6 scenarios × 6 replicates, 2 workers, population.scale 100\), 0 failed;/);

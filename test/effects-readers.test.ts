@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effects } from '../runners/effects/files.js';
-import { EFFECT_COLUMNS } from '../runners/effects/csv.js';
+import { EFFECT_COLUMNS, EFFECT_TEXT_COLUMN_NAMES } from '../runners/effects/csv.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-readers-'));
@@ -54,7 +54,7 @@ print(json.dumps({
     const rows = effects(out);
     expect(result.columns).toEqual(readFileSync(csv, 'utf8').split('\n')[0].split(','));
     expect(result.rows).toBe(rows.length);
-    for (const column of EFFECT_COLUMNS.filter((c) => c !== 'metric' && !c.endsWith('_reason'))) expect(result.dtypes[column], column).toMatch(/^(float64|int64)$/);
+    for (const column of EFFECT_COLUMNS.filter((c) => !EFFECT_TEXT_COLUMN_NAMES.includes(c))) expect(result.dtypes[column], column).toMatch(/^(float64|int64)$/);
     expect(result.dtypes['sanctions.offRamp']).toBe('bool');
     expect(result.na_per_million).toBe(rows.filter((row) => row.effectPerMillionUsd === null).length);
     expect(result.na_per_million).toBeGreaterThan(0);
@@ -66,7 +66,7 @@ print(json.dumps({
   it('R reads it as it is', () => {
     const script = `
 d <- read.csv(commandArgs(TRUE)[1])
-numeric <- c(${EFFECT_COLUMNS.filter((c) => c !== 'metric' && !c.endsWith('_reason')).map((c) => `"${c}"`).join(', ')})
+numeric <- c(${EFFECT_COLUMNS.filter((c) => !EFFECT_TEXT_COLUMN_NAMES.includes(c)).map((c) => `"${c}"`).join(', ')})
 cat(nrow(d), ncol(d), all(sapply(d[numeric], is.numeric)), paste(sort(unique(as.logical(d$sanctions.offRamp))), collapse = "/"), sum(is.na(d$effect_per_million_usd)), sprintf("%.17g", sum(d$effect, na.rm = TRUE)), "\\n")
 cat(names(d), sep = "|")`;
     const [summary, names] = run('Rscript', ['-e', script, csv]).split('\n');

@@ -13,7 +13,7 @@ import { formatInterval } from '../runners/effects/format.js';
 import { chainText, rank } from '../runners/effects/ranking.js';
 import { effectRows, type PointSamples } from '../runners/effects/rows.js';
 import { mainSummary, RANKED_OUTCOMES } from '../runners/effects/summary.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const t = (df: number) => studentTQuantile(math, 0.975, df);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -58,34 +58,46 @@ describe('differences between two policies', () => {
 /** Effect rows as effects.csv gives them back, for synthetic points. */
 function asRows(samples: Map<number, PointSamples>, metrics: string[]): EffectsRow[] {
   const base = samples.get(0)!;
-  return [...samples].flatMap(([pointId, point]) => effectRows(point, base, metrics, { pairing: 'paired', t, sameRuns: pointId === 0 }).map((row) => ({
+  const options = {
+    pairing: 'paired' as const, t, isDefectionCount: (m: string) => /^(defected|left_ever)_/.test(m),
+    costSpendMetric: (m: string) => (m === 'left_ever_army' ? 'spend_army_usd' : null),
+  };
+  return [...samples].flatMap(([pointId, point]) => effectRows(point, base, metrics, { ...options, sameRuns: pointId === 0 }).map((row) => ({
     pointId, parameters: {}, baselinePointId: 0,
     ...Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])),
   }) as unknown as EffectsRow));
 }
 
 describe('the main job summary', () => {
-  // Baseline 0; A buys +100 army and 0.02 military capacity for $10M; B is A's twin (same effect,
-  // its own small noise); C buys +30 army and 0.01 capacity for $1M: less, but far more per dollar.
+  // Baseline 0; A buys +100 army and 0.02 military capacity for $10M, all spent on the army; B is
+  // A's twin (same effect, its own small noise); C buys +30 army and 0.01 capacity for $1M: less,
+  // but far more per dollar.
   const stream = new RandomStream(3, 'summary-test');
   const replicates = 12;
   const base = Array.from({ length: replicates }, () => 1000 + 50 * stream.normal());
   const capacity = base.map((x) => x / 20000);
   const noise = () => 2 * stream.normal();
-  const point = (army: number, cap: number, spend: number): PointSamples => new Map([
-    ['defected_army', base.map((x) => x + army + noise())],
-    ['military_capacity_lost', capacity.map((x) => x + cap + 0.0005 * stream.normal())],
-    ['spend_usd', base.map(() => spend * (1 + 0.01 * stream.normal()))],
-    // A total divided by spend, with a value that must never be printed.
-    ['defections_total_per_million_usd', base.map(() => 987654.321)],
-  ]);
+  const point = (army: number, cap: number, spend: number): PointSamples => {
+    // Drawn in this order (army, capacity, spend) so that the replicates are the ones the expectations were written for.
+    const left = base.map((x) => x + army + noise());
+    const lost = capacity.map((x) => x + cap + 0.0005 * stream.normal());
+    const spent = base.map(() => spend * (1 + 0.01 * stream.normal()));
+    return new Map([
+      ['left_ever_army', left],
+      ['military_capacity_lost', lost],
+      ['spend_usd', spent],
+      ['spend_army_usd', spent],
+      // A total divided by spend, with a value that must never be printed.
+      ['defections_total_per_million_usd', base.map(() => 987654.321)],
+    ]);
+  };
   const samples = new Map<number, PointSamples>([
-    [0, new Map([['defected_army', base], ['military_capacity_lost', capacity], ['spend_usd', base.map(() => 0)], ['defections_total_per_million_usd', base.map(() => NaN)]])],
+    [0, new Map([['left_ever_army', base], ['military_capacity_lost', capacity], ['spend_usd', base.map(() => 0)], ['spend_army_usd', base.map(() => 0)], ['defections_total_per_million_usd', base.map(() => NaN)]])],
     [1, point(100, 0.02, 10e6)],
     [2, point(100, 0.02, 10e6)],
     [3, point(30, 0.01, 1e6)],
   ]);
-  const metrics = ['defected_army', 'military_capacity_lost', 'spend_usd', 'defections_total_per_million_usd'];
+  const metrics = ['left_ever_army', 'military_capacity_lost', 'spend_usd', 'spend_army_usd', 'defections_total_per_million_usd'];
   const rows = asRows(samples, metrics);
   const policies = [{ pointId: 1, label: 'A' }, { pointId: 2, label: 'B' }, { pointId: 3, label: 'C' }];
   const input = { policies, baseline: { pointId: 0, label: 'none' }, rows, samples, pairing: 'paired' as const, t, replicates, ticks: 48 };
@@ -101,14 +113,14 @@ describe('the main job summary', () => {
   });
 
   it('says plainly which policies cannot be told apart, and prints no total over spend', () => {
-    const text = mainSummary(input).join('\n');
+    const text = mainSummary(input).join("\n");
     expect(text).toMatch(/Military capacity lost: [AB] buys the most \(\+0\.02\d* \[[\d.]+, [\d.]+\]\); [AB] cannot be told apart from it with 12 replicates\./);
     expect(text).toMatch(/Military capacity lost per \$10M: C buys the most \([^)]*\); it is ahead of every other policy with 12 replicates\./);
     expect(text).toMatch(/Cannot be told apart with 12 replicates: A and B on every outcome\./);
     expect(text).toMatch(/Cheapest additional defectors: army, C \(\$[\d,]+ \[/);
     expect(text).not.toMatch(/987,?654|total/i);
     // Every figure is an effect over the baseline: the army column shows A's effect, not its level.
-    const a = rows.find((r) => r.pointId === 1 && r.metric === 'defected_army')!;
+    const a = rows.find((r) => r.pointId === 1 && r.metric === 'left_ever_army')!;
     const lineA = text.split('\n').find((line) => /^ {2}A\s/.test(line))!;
     expect(lineA).toContain(formatInterval(a.effect, a.effectCi95Low, a.effectCi95High, 'people'));
     expect(text).not.toContain(formatInterval(a.mean, null, null, 'people', false));

@@ -11,17 +11,17 @@ import * as math from 'mathjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
 import { RandomStream } from '../engine/rng.js';
-import { MODEL_VERSION } from '../agents/model.js';
+import { MODEL_VERSION } from '../agents/defection/model.js';
 import { baselinePointIds } from '../runners/effects/baseline.js';
 import { effectInterval, fiellerRatio, jointEffects, welchDf } from '../runners/effects/estimate.js';
 import { effectRows } from '../runners/effects/rows.js';
 import { readEffects } from '../runners/effects/files.js';
-import { loadExperiment } from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
-import { assembleSweep } from '../runners/sweep-files.js';
-import { JournalIndex, journalHeader, sweepIdentity, type JournalRecord } from '../runners/sweep-journal.js';
-import { sealedLine } from '../runners/journal-record.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { assembleSweep } from '../runners/sweep/files.js';
+import { JournalIndex, journalHeader, sweepIdentity, type JournalRecord } from '../runners/sweep/journal.js';
+import { sealedLine } from '../runners/io/journal-record.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const t = (df: number) => studentTQuantile(math, 0.975, df);
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-effects-'));
@@ -259,7 +259,7 @@ describe('effects.csv of a synthetic sweep', () => {
     expect(header).toBe('point_id,sanctions.offRamp,metric,n,baseline_mean,mean,effect,effect_ci95_low,effect_ci95_high,spend_over_baseline_usd,' +
       'effect_per_million_usd,effect_per_million_usd_ci95_low,effect_per_million_usd_ci95_high,cost_per_additional_defection_usd,' +
       'cost_per_additional_defection_usd_ci95_low,cost_per_additional_defection_usd_ci95_high,baseline_point_id,' +
-      'effect_per_million_usd_undefined_reason,cost_per_additional_defection_usd_undefined_reason');
+      'effect_per_million_usd_undefined_reason,cost_per_additional_defection_usd_undefined_reason,cost_spend_metric,cost_spend_over_baseline_usd');
     const { rows } = readEffects(dir);
     expect(rows.map((r) => [r.pointId, r.metric, r.baselinePointId])).toEqual([[0, 'defected_army', 0], [0, 'spend_usd', 0], [1, 'defected_army', 0], [1, 'spend_usd', 0]]);
     for (const row of rows.slice(0, 2)) {

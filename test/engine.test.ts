@@ -4,7 +4,7 @@
  * and what is allowed).
  */
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_SCHEMA, defaultParameters } from '../agents/params.js';
+import { PARAMETER_SCHEMA, defaultParameters } from '../agents/defection/params.js';
 import { betaTable, drawFromTable, normalTable } from '../engine/distributions.js';
 import { InputError } from '../engine/errors.js';
 import { RandomStream } from '../engine/rng.js';

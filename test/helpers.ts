@@ -2,23 +2,27 @@
  * Shared helpers for the model, calibration and CLI tests: parameters from dotted overrides, series
  * columns, simple statistics and per-unit defection shares read from a finished model.
  */
-import { GROUPS, type Group } from '../agents/groups.js';
-import { DefectionModel } from '../agents/model.js';
-import type { Parameters } from '../agents/params.js';
-import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/population.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate, type RunResult } from '../runners/simulate.js';
+import { GROUPS, type Group } from '../agents/defection/groups.js';
+import { DefectionModel } from '../agents/defection/model.js';
+import type { Parameters } from '../agents/defection/params.js';
+import { DEFECTED, HAS_ASSETS, NOT_ENLISTED } from '../agents/defection/population.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate, type RunResult } from '../runners/run/simulate.js';
+import { builtInModel } from '../agents/index.js';
+
+/** The defection model's definition, from the registry. */
+export const DEFECTION = builtInModel('defection')!;
 
 export type Settings = Record<string, number | boolean | string>;
 
 /** Resolved parameters: the scenario (default the calibrated myanmar-2021) plus dotted overrides. */
 export function params(set: Settings = {}, scenario = 'myanmar-2021'): Parameters {
-  return resolveParameters(scenario, new Map(Object.entries(set)));
+  return resolveParameters(DEFECTION, scenario, new Map(Object.entries(set))) as Parameters;
 }
 
 /** Run `simulate` for the settings and seed. */
 export function run(set: Settings, seed: number, scenario = 'myanmar-2021'): RunResult {
-  return simulate(params(set, scenario), seed);
+  return simulate(DEFECTION, params(set, scenario), seed);
 }
 
 /** Build and run a DefectionModel, for tests that read agent state afterwards. */

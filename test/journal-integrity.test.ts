@@ -1,17 +1,22 @@
 /**
- * Every journal record carries what proves it whole (runners/journal-record.ts): a check of its
+ * Every journal record carries what proves it whole (runners/io/journal-record.ts): a check of its
  * text with the identity of the run it is the result of. A record that was changed (a metric
  * replaced by "lots", a number edited) or that claims another run fails it; `--resume` runs it
  * again, says how many, and the files are those of an uninterrupted sweep or calibration. A
  * journal of the previous format (no checks) is still read; `merge` refuses a shard with a bad
- * record, naming it.
+ * record, naming it. The identity names the model (name, version, a user module's sha256).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSeal, sealedLine } from '../runners/journal-record.js';
+import { checkSeal, sealedLine } from '../runners/io/journal-record.js';
+import { fitIdentity, predictiveIdentity } from '../runners/calibrate/journal.js';
+import { defaultModel } from '../runners/model/load.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { sweepIdentity } from '../runners/sweep/journal.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
@@ -80,6 +85,20 @@ describe('sealed journal records', () => {
     expect(checkSeal(line, 'sweep h run 4')).toBe('invalid');
     expect(checkSeal(line.replace('"a":1', '"a":2'), 'sweep h run 3')).toBe('invalid');
     expect(checkSeal('{"runId":3,"metrics":{"a":1}}', 'sweep h run 3')).toBe('unsealed');
+  });
+
+  it('the identity of a run names its model (name, version, a user module\'s sha256): a record of the same run of another model fails', () => {
+    const plan = planSweep(loadExperiment(experiment), defaultModel());
+    const other = (identity: object) => sweepIdentity({ ...plan, model: { ...plan.model, identity: { ...plan.model.identity, ...identity } } })(1);
+    const own = sweepIdentity(plan)(1)!;
+    expect(own).toContain(`model defection ${plan.model.identity.version}`);
+    for (const changed of [{ version: '0.0.1' }, { name: 'granovetter' }, { sha256: 'ab'.repeat(32) }]) {
+      expect(other(changed)).not.toBe(own);
+      expect(checkSeal(sealedLine({ runId: 1, metrics: { a: 1 } }, own), other(changed)!)).toBe('invalid');
+    }
+    const model = { name: 'cascade', version: '1.0.0', sha256: 'cd'.repeat(32) };
+    expect(fitIdentity('h', model, 7, 0, 1, [0.5])).not.toBe(fitIdentity('h', { ...model, sha256: 'ef'.repeat(32) }, 7, 0, 1, [0.5]));
+    expect(predictiveIdentity('h', model, 7, 2, [0.5])).not.toBe(predictiveIdentity('h', { ...model, version: '1.0.1' }, 7, 2, [0.5]));
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * One writer per result directory (runners/lock.ts): the lock file's contents, refusal while a
+ * One writer per result directory (runners/io/lock.ts): the lock file's contents, refusal while a
  * live process holds it, take-over of a stale lock (dead pid, a reused pid, a dead take-over
  * guard), and through the CLI: a second sweep into a directory being written is refused while the
  * first finishes with no duplicate records; a sweep killed with -9 or SIGTERM is resumed.
@@ -10,12 +10,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
-import { LOCK_FILE, lockDirectory, readLock, withDirectoryLock } from '../runners/lock.js';
-import { prepareOutputDirectory } from '../runners/outputs.js';
+import { LOCK_FILE, lockDirectory, readLock, withDirectoryLock } from '../runners/io/lock.js';
+import { prepareOutputDirectory } from '../runners/io/outputs.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
-const LOCK_JS = join(root, 'dist', 'runners', 'lock.js');
+const LOCK_JS = join(root, 'dist', 'runners', 'io', 'lock.js');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-lock-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -5,10 +5,10 @@
  * setting compared). Most tests run at population.scale 5-20: one agent stands for 5-20 people.
  */
 import { describe, expect, it } from 'vitest';
-import { CONSCRIPT_GROUP, GROUPS, REPORT_GROUPS } from '../agents/groups.js';
-import { DEFECTED, PAID, SANCTIONED, SERVING } from '../agents/population.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
-import { seriesCsv } from '../runners/simulate.js';
+import { CONSCRIPT_GROUP, GROUPS, REPORT_GROUPS } from '../agents/defection/groups.js';
+import { DEFECTED, PAID, SANCTIONED, SERVING } from '../agents/defection/population.js';
+import { SCENARIO_NAMES } from '../agents/defection/scenarios.js';
+import { seriesCsv } from '../runners/run/simulate.js';
 import {
   backInService, column, flatSoldierPayout, mean, meanOver, meanSeries, modelColumn, params, payoutPerAgent, quantile, run, runModel, sd,
   soldierStay, unitShares, type Settings,

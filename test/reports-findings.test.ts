@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planReport, renderReport } from '../reports/index.js';
 import { loadResult } from '../reports/load.js';
 import { effects } from '../runners/effects/files.js';
-import { studentTQuantile } from '../runners/sweep-stats.js';
+import { studentTQuantile } from '../runners/sweep/stats.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-findings-'));
@@ -89,8 +89,13 @@ describe('effects.csv of the policy comparison', () => {
       expect(row.effectPerMillionUsd).toBeCloseTo(mean(dy) / (mean(ds) / 1e6), 9);
       expect(row.effectPerMillionUsdCi95Low).toBeCloseTo(low, 6);
       expect(row.effectPerMillionUsdCi95High).toBeCloseTo(high, 6);
+      // The army's cost per additional defection divides the army's own spend (model 1.2 attributes spend by group).
+      expect(row.costSpendMetric === null || row.costSpendMetric === 'spend_army_usd').toBe(true);
+      const armySpend = runValues(common, 'no-policy', 'spend_army_usd');
+      const da = runValues(common, scenario, 'spend_army_usd').map((v, r) => v - armySpend[r]);
       if (row.costPerAdditionalDefectionUsd !== null) {
-        const [costLow, costHigh] = fieller(mean(ds), mean(dy), variance(ds) / n, variance(dy) / n, covariance(dy, ds) / n, t(n - 1));
+        expect(row.costSpendOverBaselineUsd).toBeCloseTo(mean(da), 3);
+        const [costLow, costHigh] = fieller(mean(da), mean(dy), variance(da) / n, variance(dy) / n, covariance(dy, da) / n, t(n - 1));
         expect(row.costPerAdditionalDefectionUsdCi95Low! / costLow).toBeCloseTo(1, 9);
         expect(row.costPerAdditionalDefectionUsdCi95High! / costHigh).toBeCloseTo(1, 9);
       } else {
@@ -143,7 +148,7 @@ describe('the report of a sweep with a baseline', () => {
     expect(plan.findings).not.toBeNull();
     const [effectTable, perMillion, cost] = plan.findings!.tables;
     expect(effectTable.rows.map((r) => r[0])).toEqual(POLICIES);
-    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'CDM (officials) (people)']);
+    expect(effectTable.columns.slice(1, 5)).toEqual(['army (people)', 'police (people)', 'senior officials (people)', 'CDM (junior, mid officials) (people)']);
     expect(perMillion.rows.find((r) => r[0] === 'sanctions-only')!.slice(1).every((c) => c === 'n/a (no spend over baseline)')).toBe(true);
     expect(cost.title).toMatch(/^Cost per additional defection/);
     expect(plan.findings!.charts).toEqual(['findings-forest-defections-per-million-usd.png', 'findings-forest-capacity-lost-per-million-usd.png']);
@@ -163,7 +168,7 @@ describe('the report of a sweep with a baseline', () => {
     expect(overTime.map((c) => c.file)).toEqual(['sweep-effects-over-time-defections-by-group.png', 'sweep-effects-over-time-capacity-lost.png']);
     const groups = overTime[0].chart;
     if (groups.type !== 'line') throw new Error('expected a line chart');
-    expect(groups.panels.map((p) => p.axis.title.split('\n')[0])).toEqual(['army', 'police', 'CDM, officials', 'senior officials', 'tycoons']);
+    expect(groups.panels.map((p) => p.axis.title.split('\n')[0])).toEqual(['army', 'police', 'officials, CDM and senior', 'senior officials', 'tycoons']);
     // The baseline itself is the dashed zero line; every policy's line is an effect over it.
     expect(groups.series.filter((s) => s.dashed).every((s) => s.points.every((p) => p.y === 0))).toBe(true);
     expect(plan.charts.some((c) => c.kind === 'points_compare')).toBe(false);

@@ -10,9 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadExperiment } from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
+import { loadExperiment } from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
 import { designRows } from '../runners/sensitivity/design.js';
+import { DEFECTION } from './helpers.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'runners', 'cli.js');
@@ -75,7 +76,7 @@ describe('sobol and morris designs in experiment files', () => {
       expect([3, 4, 5, 6, 7, 8, 9]).toContain(v['sponsors.startTick']);
     }
     const noSecond = loadExperiment({ ...small, design: { ...small.design, secondOrder: false } } as never);
-    expect(designRows(noSecond.design as never)).toBe(8 * (3 + 2));
+    expect(designRows(DEFECTION, noSecond.design as never)).toBe(8 * (3 + 2));
     // The resolved experiment is itself a valid experiment: feeding it back gives the same.
     const resolved = loadExperiment(small as never);
     expect(loadExperiment(resolved)).toEqual(resolved);

@@ -1,13 +1,15 @@
 /**
- * The project's shape: import boundaries between folders, generated files kept in step with
- * the parameter schema they come from, and the ODD's account of every parameter's basis.
+ * The project's shape: import boundaries between folders (runners reach models only through the
+ * registry; reports read files only), no import cycles anywhere, a README naming every file of
+ * every folder, generated files kept in step with the parameter schema they come from, and the
+ * ODD's account of every parameter's basis.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_SCHEMA } from '../agents/params.js';
+import { PARAMETER_SCHEMA } from '../agents/defection/params.js';
 import { flattenSchema } from '../engine/schema.js';
-import { runConfigJsonSchema, parametersMarkdown } from '../runners/write-json-schema.js';
+import { runConfigJsonSchema, parametersMarkdown } from '../runners/model/write-json-schema.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -22,7 +24,85 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 }
 
+/** Relative imports of a file, resolved to repository paths (`.js` → `.ts`), static and dynamic. */
+function resolvedImports(file: string): string[] {
+  return importsOf(file).filter((i) => i.startsWith('.')).map((i) => normalize(join(dirname(file), i)).replace(/\.js$/, '.ts'));
+}
+
+/** Every cycle of the import graph (its strongly connected components with more than one file, or a file importing itself). */
+function importCycles(files: readonly string[], importsOfFile: (file: string) => readonly string[]): string[][] {
+  const known = new Set(files);
+  const graph = new Map(files.map((f) => [f, importsOfFile(f).filter((g) => known.has(g))]));
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => { // Tarjan's algorithm
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)!.includes(v)) cycles.push(component.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
+describe('import cycles', () => {
+  const files = ['engine', 'agents', 'runners', 'reports'].flatMap(sources);
+
+  it('no file of engine/, agents/, runners/ or reports/ is part of an import cycle (of any length)', () => {
+    expect(importCycles(files, resolvedImports)).toEqual([]);
+  });
+
+  it('the cycle finder finds a pair, a longer ring and a self-import, and nothing in a chain', () => {
+    const graph: Record<string, string[]> = { a: ['b'], b: ['a'], c: ['d'], d: ['e'], e: ['c'], f: ['f'], g: ['h'], h: [] };
+    expect(importCycles(Object.keys(graph), (f) => graph[f])).toEqual([['a', 'b'], ['c', 'd', 'e'], ['f']]);
+  });
+});
+
+describe('folder guides', () => {
+  const folders = ['engine', 'agents', 'reports', 'runners', ...readdirSync(join(root, 'runners'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `runners/${d.name}`),
+    ...readdirSync(join(root, 'agents'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `agents/${d.name}`)];
+
+  it.each(folders)('%s/README.md names every file of the folder', (folder) => {
+    const readme = join(root, folder, 'README.md');
+    expect(existsSync(readme), readme).toBe(true);
+    const text = readFileSync(readme, 'utf8');
+    const files = readdirSync(join(root, folder)).filter((f) => f.endsWith('.ts'));
+    expect(files.filter((f) => !text.includes(`\`${f}\``))).toEqual([]);
+  });
+});
+
 describe('import boundaries', () => {
+  it('runners/ reaches models only through the registry, agents/index.ts', () => {
+    const bad = sources('runners').flatMap((f) => resolvedImports(f).filter((i) => i.startsWith('agents/') && i !== 'agents/index.ts').map((i) => `${f}: ${i}`));
+    expect(bad).toEqual([]);
+  });
+  it('a model folder under agents/ imports no other model (only engine/ and its own files)', () => {
+    const bad = sources('agents').flatMap((f) => {
+      const own = dirname(f);
+      return resolvedImports(f).filter((i) => i.startsWith('agents/') && f !== 'agents/index.ts' && dirname(i) !== own).map((i) => `${f}: ${i}`);
+    });
+    expect(bad).toEqual([]);
+  });
   it('engine/ never imports agents/, runners/ or reports/', () => {
     const bad = sources('engine').flatMap((f) => importsOf(f).filter((i) => /\.\.\/(agents|runners|reports)\//.test(i)).map((i) => `${f}: ${i}`));
     expect(bad).toEqual([]);

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hashInts } from '../engine/rng.js';
-import { loadExperiment, rangePoints, type ExperimentObject } from '../runners/experiment.js';
-import { latinHypercubeColumns, planSweep, randomColumns, runIdentity } from '../runners/sweep-design.js';
+import { loadExperiment, rangePoints, type ExperimentObject } from '../runners/sweep/experiment.js';
+import { latinHypercubeColumns, planSweep, randomColumns, runIdentity } from '../runners/sweep/design.js';
 
 function plan(experiment: ExperimentObject) {
   return planSweep(loadExperiment({ name: 'design', set: { 'population.scale': 1000 }, ticks: 6, ...experiment }));

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../engine/errors.js';
-import { SCENARIO_NAMES } from '../agents/scenarios.js';
+import { PACKAGE_NAMES, SCENARIO_NAMES } from '../agents/defection/scenarios.js';
 import {
-  describeExperiment, experimentHash, experimentJsonSchema, loadExperiment, type ExperimentObject,
-} from '../runners/experiment.js';
-import { planSweep } from '../runners/sweep-design.js';
-import { EXPERIMENT_SCHEMA_FILE, experimentSchemaText } from '../runners/write-experiment-schema.js';
+  describeExperiment, experimentHash, loadExperiment, type ExperimentObject,
+} from '../runners/sweep/experiment.js';
+import { planSweep } from '../runners/sweep/design.js';
+import { EXPERIMENT_SCHEMA_FILE, experimentSchemaText } from '../runners/sweep/write-experiment-schema.js';
+import { experimentJsonSchema } from '../runners/sweep/experiment-schema.js';
+import { DEFECTION } from './helpers.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'defsim-experiment-'));
@@ -171,7 +173,7 @@ describe('baselines', () => {
     expect(Array.from(plan.baselines!)).toEqual([0, 1, 0, 1]);
     const one = planSweep(loadExperiment({ ...scenarios, baseline: { scenario: 'sanctions-only', sanctions: { offRamp: true } } }));
     expect(Array.from(one.baselines!)).toEqual([1, 1, 1, 1]);
-    expect(describeExperiment(one.experiment)).toMatch(/effects over scenario = sanctions-only, sanctions.offRamp = true \(independent samples\)$/);
+    expect(describeExperiment(DEFECTION, one.experiment)).toMatch(/effects over scenario = sanctions-only, sanctions.offRamp = true \(independent samples\)$/);
     expect(planSweep(loadExperiment(base)).baselines).toBeUndefined();
     expect('baseline' in loadExperiment(base)).toBe(false); // experiments without one keep their hash
   });
@@ -205,7 +207,7 @@ describe('the resolved experiment', () => {
   });
 
   it('describes what it runs', () => {
-    expect(describeExperiment(loadExperiment(base))).toBe('base: grid design, 2 points × 2 replicates = 4 runs of 12 ticks, varying sanctions.offRamp; no series');
+    expect(describeExperiment(DEFECTION, loadExperiment(base))).toBe('base: grid design, 2 points × 2 replicates = 4 runs of 12 ticks, varying sanctions.offRamp; no series');
   });
 });
 
@@ -228,7 +230,7 @@ describe('shipped experiments', () => {
     const plan = planSweep(loadExperiment(files[1]));
     expect(plan.experiment.design.type).toBe('list');
     expect(plan.varied).toEqual(['scenario']);
-    expect(plan.points.map((p) => p.values.scenario).sort()).toEqual([...SCENARIO_NAMES].sort());
+    expect(plan.points.map((p) => p.values.scenario).sort()).toEqual([...PACKAGE_NAMES].sort());
     expect(plan.experiment).toMatchObject({ seeds: 'common', baseline: { scenario: 'no-policy' } });
     expect(Array.from(plan.baselines!)).toEqual(plan.points.map(() => 0));
     expect(plan.points[0].values.scenario).toBe('no-policy');
@@ -260,7 +262,7 @@ describe('experiment JSON Schema', () => {
 
   it('knows every top-level key, design parameter and range key the validator accepts', () => {
     const props = schema.properties as Record<string, unknown>;
-    expect(Object.keys(props).sort()).toEqual(['$schema', 'baseline', 'description', 'design', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
+    expect(Object.keys(props).sort()).toEqual(['$schema', 'baseline', 'description', 'design', 'model', 'name', 'record', 'replicates', 'scenario', 'seed', 'seeds', 'set', 'ticks']);
     const defs = schema.$defs as Record<string, { properties: Record<string, unknown> }>;
     expect(defs.dimensions.properties).toHaveProperty(['sponsors.payout.soldierUsd']);
     expect(defs.dimensions.properties).toHaveProperty(['scenario']);

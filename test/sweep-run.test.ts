@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashInts } from '../engine/rng.js';
-import { resolveParameters } from '../runners/parameters.js';
-import { simulate } from '../runners/simulate.js';
+import { resolveParameters } from '../runners/model/parameters.js';
+import { simulate } from '../runners/run/simulate.js';
+import { DEFECTION } from './helpers.js';
 
-type SweepModule = typeof import('../runners/sweep.js');
+type SweepModule = typeof import('../runners/sweep/sweep.js');
 
 const root = join(import.meta.dirname, '..');
 const CLI = process.env.DEFSIM_CLI ?? join(root, 'dist', 'runners', 'cli.js');
@@ -24,7 +25,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let api: SweepModule;
 
 beforeAll(async () => {
-  api = (await import(pathToFileURL(join(root, 'dist', 'runners', 'sweep.js')).href)) as SweepModule;
+  api = (await import(pathToFileURL(join(root, 'dist', 'runners', 'sweep', 'sweep.js')).href)) as SweepModule;
 });
 
 /** 2 × 3 points × 4 replicates = 24 small runs, series every tick. */
@@ -94,8 +95,8 @@ describe('sweep outputs', () => {
     const cell = (name: string) => row[header.indexOf(name)];
     expect(cell('seed')).toBe(String(hashInts(3, 4, 2)));
     expect([cell('sanctions.offRamp'), cell('sponsors.payout.soldierUsd')]).toEqual(['true', '5000']);
-    const params = resolveParameters('myanmar-2021', new Map<string, unknown>([['population.scale', 1000], ['time.ticks', 24], ['sanctions.offRamp', true], ['sponsors.payout.soldierUsd', 5000]]));
-    const single = simulate(params, hashInts(3, 4, 2));
+    const params = resolveParameters(DEFECTION, 'myanmar-2021', new Map<string, unknown>([['population.scale', 1000], ['time.ticks', 24], ['sanctions.offRamp', true], ['sponsors.payout.soldierUsd', 5000]]));
+    const single = simulate(DEFECTION, params, hashInts(3, 4, 2));
     expect(Number(cell('defected_all'))).toBe(single.summary.metrics.defected_all);
     expect(Number(cell('spend_usd'))).toBe(single.summary.metrics.spend_usd);
   });

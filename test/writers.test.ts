@@ -1,8 +1,8 @@
 /**
  * Two writers on one directory, for every command that writes one (run, sweep, calibrate,
- * analyze, sample, merge, report, main — `npm start` —, slurm, k8s): exactly one proceeds; the
+ * analyze, sample, decide, merge, report, main — `npm start` —, slurm, k8s): exactly one proceeds; the
  * other exits with code 2 and one line naming the holder. The first is stopped (SIGSTOP, by the
- * test hook DEFSIM_STOP_AFTER_LOCK, runners/fault-injection.ts) right after it takes its lock, so
+ * test hook DEFSIM_STOP_AFTER_LOCK, runners/io/fault-injection.ts) right after it takes its lock, so
  * the second surely meets it; then it goes on (SIGCONT) and must finish as if alone.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,7 +72,18 @@ beforeAll(() => {
   files = {
     experiment: json('exp.json', experiment), comparison: json('main.json', comparison), sobol: json('sobol.json', sobol),
     calibration: json('cal.json', calibration), problem: json('problem.json', problem),
+    worlds: join(tmp, 'worlds.csv'), outcomes: join(tmp, 'outcomes.csv'),
   };
+  // A small decision problem: 40 worlds over two parameters, two policies, one criterion.
+  const worlds = ['world,a,b'];
+  const outcomes = ['world,policy,criterion,value'];
+  for (let w = 0; w < 40; w++) {
+    const [a, b] = [((w * 7) % 40) / 40, ((w * 13) % 40) / 40];
+    worlds.push(`w${w},${a},${b}`);
+    outcomes.push(`w${w},p1,gain,${(10 * a).toFixed(3)}`, `w${w},p2,gain,${(10 * b + 0.05).toFixed(3)}`);
+  }
+  writeFileSync(files.worlds, worlds.join('\n') + '\n');
+  writeFileSync(files.outcomes, outcomes.join('\n') + '\n');
   for (const [args, what] of [
     [['run', '--set', 'population.scale=2000', '--ticks', '6', '--out', 'for-report', '--quiet'], 'a run to report'],
     [['sweep', files.experiment, '--shard', '0/2', '--out', 'shard-0', '--workers', '1', '--quiet'], 'shard 0'],
@@ -93,6 +104,8 @@ const WRITERS: { command: string; dir: string; first: () => string[]; second?: (
   { command: 'analyze', dir: 'sobol', first: () => ['analyze', 'sobol', '--no-report', '--resamples', '20', '--quiet'], result: 'sensitivity-manifest.json' },
   { command: 'sample', dir: 'sample', first: () => ['sample', files.problem, '--method', 'sobol', '--samples', '8', '--out', 'sample/X.csv', '--quiet'],
     second: () => ['sample', files.problem, '--method', 'morris', '--samples', '4', '--out', 'sample/X.csv', '--quiet'], result: 'X.manifest.json' },
+  { command: 'decide', dir: 'decide', first: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', 'decide', '--resamples', '5', '--draws', '20', '--quiet'],
+    second: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', 'decide', '--no-report', '--quiet'], result: 'manifest.json' },
   { command: 'merge', dir: 'merged', first: () => ['merge', 'shard-0', 'shard-1', '--out', 'merged', '--quiet'], result: 'manifest.json' },
   { command: 'report', dir: 'for-report', first: () => ['report', 'for-report', '--quiet', '--width', '400', '--height', '300'], result: 'report/report.html' },
   { command: 'main', dir: 'main', first: () => ['main', '--experiment', files.comparison, '--out', 'main', '--workers', '1', '--quiet'], result: 'writers-main/manifest.json' },

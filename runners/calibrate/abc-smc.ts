@@ -37,6 +37,15 @@ export interface AbcSettings {
   /** The kernel covariance is this times the weighted particle covariance (2: Beaumont et al. 2009). */
   readonly kernelScale: number;
   readonly seed: number;
+  /** Stop after a generation whose tolerance is at or below this (pyABC's minimum_epsilon). */
+  readonly minTolerance?: number;
+  /** Stop after the generation that brings the simulations of all generations to at least this many (pyABC's max_total_nr_simulations). */
+  readonly maxSimulations?: number;
+  /**
+   * Asked after each generation (never within one): true stops the calibration there. The
+   * wall-clock limit uses it (pyABC's max_walltime), so the estimator itself never reads a clock.
+   */
+  readonly stopNow?: () => boolean;
 }
 
 export const DEFAULT_QUANTILE = 0.5;
@@ -90,7 +99,12 @@ export interface GenerationResult {
   readonly population: Population | null;
 }
 
-export type StopReason = 'generations' | 'acceptance-rate';
+/**
+ * Which rule ended the calibration: the generation count, the acceptance rate (or a generation's
+ * budget running out), the minimum tolerance, the simulation budget, or the wall-clock limit.
+ * Every rule is checked only between generations, in this order.
+ */
+export type StopReason = 'generations' | 'acceptance-rate' | 'min-tolerance' | 'simulations' | 'wall-clock';
 
 export interface AbcResult {
   /** The posterior: the last complete generation. */
@@ -137,8 +151,22 @@ export async function* abcSmc(
     if (generation > 0 && result.summary.acceptanceRate < settings.minAcceptanceRate) {
       return { posterior: previous, generations: summaries, stopReason: 'acceptance-rate' };
     }
+    const rule = laterStop(settings, previous, summaries, generation + 1 < settings.generations);
+    if (rule) return { posterior: previous, generations: summaries, stopReason: rule };
   }
   return { posterior: previous!, generations: summaries, stopReason: 'generations' };
+}
+
+/**
+ * The stop rule that ends the calibration after this generation, if any: checked after the
+ * acceptance rate and before the generation count; the wall clock only when more generations
+ * remain (a calibration that would stop anyway is not said to have run out of time).
+ */
+function laterStop(settings: AbcSettings, population: Population, summaries: readonly GenerationSummary[], more: boolean): StopReason | null {
+  if (settings.minTolerance !== undefined && population.tolerance <= settings.minTolerance) return 'min-tolerance';
+  if (settings.maxSimulations !== undefined && summaries.reduce((n, s) => n + s.simulations, 0) >= settings.maxSimulations) return 'simulations';
+  if (more && settings.stopNow?.()) return 'wall-clock';
+  return null;
 }
 
 function checkSettings(priors: readonly Prior[], s: AbcSettings): void {
@@ -148,6 +176,8 @@ function checkSettings(priors: readonly Prior[], s: AbcSettings): void {
   if (!(s.minAcceptanceRate > 0 && s.minAcceptanceRate <= 1)) throw new RangeError(`minAcceptanceRate must be in (0, 1] (got ${s.minAcceptanceRate})`);
   if (!(s.quantile > 0 && s.quantile < 1)) throw new RangeError(`quantile must be in (0, 1) (got ${s.quantile})`);
   if (!(s.kernelScale > 0)) throw new RangeError(`kernelScale must be > 0 (got ${s.kernelScale})`);
+  if (s.minTolerance !== undefined && !(s.minTolerance >= 0)) throw new RangeError(`minTolerance must be >= 0 (got ${s.minTolerance})`);
+  if (s.maxSimulations !== undefined && !(Number.isInteger(s.maxSimulations) && s.maxSimulations >= 1)) throw new RangeError(`maxSimulations must be an integer >= 1 (got ${s.maxSimulations})`);
 }
 
 /** Draws candidate `index` in sampling space (null when outside the prior) and gives the log importance weight of an accepted one. */

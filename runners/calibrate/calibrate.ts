@@ -9,17 +9,18 @@
  *   const outcome = await calibrate('experiments/calibrate-myanmar-2021.yaml', { out: 'out/cal' });
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { MODEL_VERSION } from '../../agents/model.js';
+import { performance } from 'node:perf_hooks';
 import { InputError, inputError } from '../../engine/errors.js';
+import type { LoadedModel } from '../model/load.js';
 import { hashInts, RandomStream } from '../../engine/rng.js';
-import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../lock.js';
-import { prepareOutputDirectory } from '../outputs.js';
-import { RunPool, defaultWorkers, workerFile } from '../sweep-pool.js';
-import { runSeed } from '../sweep-design.js';
-import { checkWorkers } from '../sweep.js';
-import type { RunOutcome, RunTask } from '../sweep-worker.js';
+import { LOCK_FILE, lockDirectory, type DirectoryLock } from '../io/lock.js';
+import { prepareOutputDirectory } from '../io/outputs.js';
+import { RunPool, defaultWorkers, workerFile } from '../sweep/pool.js';
+import { runSeed } from '../sweep/design.js';
+import { checkWorkers } from '../sweep/sweep.js';
+import type { RunOutcome, RunTask } from '../sweep/worker.js';
 import { abcSmc, type AbcProgress, type AbcResult, type Candidate, type Evaluate, type Population } from './abc-smc.js';
-import { baseOverrides, loadCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
+import { baseOverrides, openCalibration, type Calibration, type CalibrationPlan } from './calibration-file.js';
 import { distanceOf } from './distance.js';
 import {
   CalibrationJournal, calibrationJournalHeader, calibrationJournalPath, checkCalibrationHeader, decodeNumbers, emptyJournalScan, encodeNumbers, fitIdentity, fitKey,
@@ -27,6 +28,9 @@ import {
 } from './journal.js';
 import { describeMeasure, measureColumns } from './measures.js';
 import { writeCalibrationFiles, type CalibrationManifest } from './outputs.js';
+import type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
+
+export type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
 
 export interface CalibrateOptions {
   /** Result directory (journal.ndjson while running, then the result files). Without it nothing is written. */
@@ -37,6 +41,13 @@ export interface CalibrateOptions {
   resume?: boolean;
   /** Read the targets from this file instead of the calibration's `targets` (used by `defsim reproduce`). */
   targetsPath?: string;
+  /** The model (a name, a module path or a loaded model): the calibration's `model` must then agree with it. */
+  model?: string | LoadedModel;
+  /**
+   * Stop after this many generations whatever `until` says, with the wall-clock limit off
+   * (`defsim reproduce` of a calibration the wall clock stopped re-runs the generations it made).
+   */
+  replayGenerations?: number;
   onProgress?: (progress: CalibrationProgress) => void;
 }
 
@@ -49,46 +60,6 @@ export type CalibrationProgress =
       totalSimulations: number;
     }
   | { stage: 'predictive'; done: number; total: number; failed: number };
-
-/** One simulated candidate: its values, the mean measures over its replicates, residuals and distance. */
-export interface CandidateRecord {
-  generation: number;
-  index: number;
-  values: readonly number[];
-  status: 'ok' | 'failed';
-  error: string | null;
-  /** The fitted targets' measured values (mean over replicates); null when a replicate failed. */
-  measures: number[] | null;
-  residuals: number[] | null;
-  /** Infinity for a failed candidate. */
-  distance: number;
-}
-
-/** One posterior-predictive point: a posterior draw run with the sweep's seeds. */
-export interface PredictivePoint {
-  point: number;
-  /** The particle of the posterior it was drawn from. */
-  particle: number;
-  values: readonly number[];
-  status: 'ok' | 'failed';
-  error: string | null;
-  /** Every target's measure (fitted and holdout), mean over replicates. */
-  measures: number[] | null;
-  /** Mean series of the targets' columns (`columns` order), one value per tick. */
-  series: number[][] | null;
-}
-
-export interface CalibrationRun {
-  plan: CalibrationPlan;
-  result: AbcResult;
-  /** Each generation's population (null for an unfinished last one). */
-  populations: (Population | null)[];
-  /** Every simulated candidate of every generation, by generation in evaluation (= index) order. */
-  candidates: CandidateRecord[][];
-  predictive: PredictivePoint[];
-  /** The series columns the targets read, in first-use order. */
-  predictiveColumns: string[];
-}
 
 export interface CalibrationOutcome {
   calibration: Calibration;
@@ -109,7 +80,11 @@ export interface CalibrationOutcome {
 export async function calibrate(source: string | Record<string, unknown> | Calibration, options: CalibrateOptions = {}): Promise<CalibrationOutcome> {
   const workers = options.workers === undefined ? defaultWorkers() : checkWorkers(options.workers);
   if (options.resume && !options.out) throw new InputError('--resume needs --out: the directory of the calibration to finish');
-  const plan = loadCalibration(source, { targetsPath: options.targetsPath });
+  const plan = await openCalibration(source, { targetsPath: options.targetsPath, model: options.model });
+  const wallClock = plan.calibration.method.until.wallClockSeconds;
+  const started = performance.now();
+  if (options.replayGenerations !== undefined) plan.settings = { ...plan.settings, generations: options.replayGenerations };
+  else if (wallClock !== undefined) plan.settings = { ...plan.settings, stopNow: () => performance.now() - started >= wallClock * 1000 };
   workerFile(); // fail before anything is written when the worker is not compiled
   const session = options.out ? openCalibrationDirectory(options.out, plan, options.resume ?? false) : null;
   const pool = new RunPool(workers);
@@ -131,7 +106,7 @@ export async function calibrate(source: string | Record<string, unknown> | Calib
 }
 
 interface Session {
-  /** One writer per directory (runners/lock.ts): held from opening to the manifest. */
+  /** One writer per directory (runners/io/lock.ts): held from opening to the manifest. */
   lock: DirectoryLock;
   journal: CalibrationJournal;
   scan: CalibrationJournalScan;
@@ -152,7 +127,7 @@ function openCalibrationDirectory(out: string, plan: CalibrationPlan, resume: bo
 }
 
 function openJournal(out: string, plan: CalibrationPlan, resume: boolean): Omit<Session, 'lock'> {
-  const header = calibrationJournalHeader(plan.calibration.name, plan.hash, MODEL_VERSION);
+  const header = calibrationJournalHeader(plan.calibration.name, plan.hash, plan.model.definition.version, plan.model.identity.sha256);
   const path = calibrationJournalPath(out);
   if (existsSync(path)) {
     if (!resume) throw inputError('--out', out, 'a new or empty directory; this one already holds a calibration (add --resume to finish it)');
@@ -173,7 +148,7 @@ async function runCalibration(
 ): Promise<CalibrationRun> {
   const { calibration } = plan;
   const replicates = calibration.replicates;
-  const base = [...baseOverrides(calibration)];
+  const base = [...baseOverrides(plan.model.definition, calibration)];
   const names = plan.priors.map((p) => p.name);
   const fitMeasures = plan.fitted.map((t) => t.measure);
   const candidates: CandidateRecord[][] = [];
@@ -193,7 +168,7 @@ async function runCalibration(
     const records = new Array<CandidateRecord>(batch.length);
     const serials = batch.map(() => serial++);
     const pending: number[] = [];
-    const identity = (candidate: Candidate) => fitIdentity(plan.hash, calibration.seed, candidate.generation, candidate.index, candidate.values);
+    const identity = (candidate: Candidate) => fitIdentity(plan.hash, plan.model.identity, calibration.seed, candidate.generation, candidate.index, candidate.values);
     batch.forEach((candidate, k) => {
       const found = session && journaled(session.scan, session.scan.fit.get(fitKey(candidate.generation, candidate.index)), identity(candidate));
       if (found) records[k] = candidateRecord(plan, candidate, found);
@@ -213,7 +188,7 @@ async function runCalibration(
         };
       };
       const pendingOf = new Map(pending.map((k, p) => [serials[k], p]));
-      for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base, seriesEvery: 0, measures: fitMeasures })) {
+      for await (const outcomes of pool.run(pending.length * replicates, taskAt, { model: plan.model.reference, base, seriesEvery: 0, measures: fitMeasures })) {
         const finished: { record: FitRecord; identity: string }[] = [];
         for (const outcome of outcomes) {
           counters.ranNow++;
@@ -259,7 +234,7 @@ async function runCalibration(
     }
     populations.push(next.value.population);
   }
-  const predictiveColumns = [...new Set(plan.targetsFile.targets.flatMap((t) => measureColumns(t.measure)))];
+  const predictiveColumns = [...new Set(plan.targetsFile.targets.flatMap((t) => measureColumns(t.measure, plan.model.definition.record?.stockColumns)))];
   const predictive = await runPredictive(plan, result.posterior, predictiveColumns, pool, session, counters, onProgress);
   return { plan, result, populations, candidates, predictive, predictiveColumns };
 }
@@ -327,7 +302,7 @@ async function runPredictive(
   }));
   const records = new Array<PredictiveRecord | undefined>(points.length);
   const pending: number[] = [];
-  const identity = (point: number) => predictiveIdentity(plan.hash, calibration.seed, point, points[point].values);
+  const identity = (point: number) => predictiveIdentity(plan.hash, plan.model.identity, calibration.seed, point, points[point].values);
   points.forEach((point) => {
     const found = session && journaled(session.scan, session.scan.predictive.get(point.point), identity(point.point));
     if (found) records[point.point] = found;
@@ -346,7 +321,7 @@ async function runPredictive(
       };
     };
     const measures = plan.targetsFile.targets.map((t) => t.measure);
-    for await (const outcomes of pool.run(pending.length * replicates, taskAt, { base: [...baseOverrides(calibration)], seriesEvery: 1, measures })) {
+    for await (const outcomes of pool.run(pending.length * replicates, taskAt, { model: plan.model.reference, base: [...baseOverrides(plan.model.definition, calibration)], seriesEvery: 1, measures })) {
       const finished: { record: PredictiveRecord; identity: string }[] = [];
       for (const outcome of outcomes) {
         counters.ranNow++;

@@ -4,16 +4,18 @@
  * `--resume` after a crash or Ctrl-C, and an optional `--report`.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { renderAfter } from '../commands.js';
-import { writingTo } from '../output-error.js';
-import { durationText, statusProgress } from '../progress.js';
-import { checkWorkers } from '../sweep.js';
-import { defaultWorkers } from '../sweep-pool.js';
+import { renderAfter } from '../io/render-after.js';
+import { writingTo } from '../io/output-error.js';
+import { durationText, statusProgress } from '../io/progress.js';
+import { checkWorkers } from '../sweep/sweep.js';
+import { defaultWorkers } from '../sweep/pool.js';
 import { calibrate, type CalibrationOutcome, type CalibrationProgress } from './calibrate.js';
-import { loadCalibration } from './calibration-file.js';
+import { MODEL_OPTION } from '../model/option.js';
+import { openCalibration } from './calibration-file.js';
 
 interface CalibrateArgs {
   calibration: string;
+  model?: string;
   out?: string;
   workers?: string;
   resume: boolean;
@@ -27,27 +29,28 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   builder: (y: Argv) =>
     y
       .positional('calibration', { type: 'string', describe: 'Calibration file (YAML or JSON; see docs/CALIBRATION.md and experiments/calibrate-myanmar-2021.yaml)' })
+      .option('model', MODEL_OPTION)
       .option('out', { type: 'string', describe: 'Output directory (default out/calibrations/<calibration name>)' })
       .option('workers', { type: 'string', describe: `Worker threads (default: the number of cores, ${defaultWorkers()} here)` })
       .option('resume', { type: 'boolean', default: false, describe: 'Finish an interrupted calibration in --out (after a crash or Ctrl-C): the same posterior as an uninterrupted one' })
       .option('report', { type: 'boolean', default: false, describe: 'Render the chart report into <out>/report/ afterwards' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<CalibrateArgs>,
   handler: async (args) => {
-    const plan = loadCalibration(args.calibration);
+    const plan = await openCalibration(args.calibration, { model: args.model });
     const name = plan.calibration.name;
     const out = args.out ?? `out/calibrations/${name}`;
     const workers = args.workers === undefined ? undefined : checkWorkers(args.workers);
     const progress = statusProgress(`calibrate ${name}`, args.quiet);
+    const resume = `defsim calibrate ${args.calibration}${args.model ? ` --model ${args.model}` : ''} --out ${out} --resume`;
     const onInterrupt = () => {
       progress.stop();
-      process.stderr.write(`\ndefsim: interrupted; finished simulations are kept in ${out}/journal.ndjson; finish with: defsim calibrate ${args.calibration} --out ${out} --resume\n`);
+      process.stderr.write(`\ndefsim: interrupted; finished simulations are kept in ${out}/journal.ndjson; finish with: ${resume}\n`);
       process.exit(130);
     };
     process.once('SIGINT', onInterrupt);
     let outcome: CalibrationOutcome;
     try {
-      const resume = `defsim calibrate ${args.calibration} --out ${out} --resume`;
-      outcome = await writingTo(out, resume, () => calibrate(args.calibration, { out, workers, resume: args.resume, onProgress: progressText(progress.update) }));
+      outcome = await writingTo(out, resume, () => calibrate(args.calibration, { model: plan.model, out, workers, resume: args.resume, onProgress: progressText(progress.update) }));
     } finally {
       progress.stop();
       process.removeListener('SIGINT', onInterrupt);

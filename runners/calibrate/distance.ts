@@ -54,7 +54,7 @@ export function meets(target: Target, model: number): boolean {
   return (target.max === undefined || model <= target.max) && (target.min === undefined || model >= target.min);
 }
 
-/** observed·(1 ± tolerance), as agents/calibration.ts's pass/fail check uses. */
+/** observed·(1 ± tolerance), as agents/defection/calibration.ts's pass/fail check uses. */
 export function valueBand(target: Target): [number, number] {
   const o = target.observed!;
   const [a, b] = [o * (1 - target.tolerance), o * (1 + target.tolerance)];

@@ -6,16 +6,17 @@
  * a torn last line off and replays the journal through the same deterministic ABC-SMC, which asks
  * for the same candidates and gets their journaled values instead of running them again. Each
  * record carries a check of its text and of the candidate or point it is the result of (its
- * generation and index, seed and parameter values: runners/journal-record.ts), verified when the
+ * generation and index, seed and parameter values, and the model: runners/io/journal-record.ts), verified when the
  * replay asks for it; one that fails is simulated again, and counted. Journals of format 1 (no
  * checks) are still read, their records trusted as before.
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { parseLine, writeAll } from '../sweep-journal.js';
-import { fileOperation } from '../fault-injection.js';
-import { checkSeal, parametersHash, sealedLine } from '../journal-record.js';
+import { writeAll } from '../io/csv.js';
+import { fileOperation } from '../io/fault-injection.js';
+import { checkSeal, modelIdentityText, parametersHash, sealedLine } from '../io/journal-record.js';
+import { parseLine } from '../sweep/journal.js';
 
 export const CALIBRATION_JOURNAL = 'journal.ndjson';
 /** 2: every record sealed with its check; 1: no checks (still read). */
@@ -27,6 +28,8 @@ export interface CalibrationJournalHeader {
   calibration: string;
   calibrationHash: string;
   modelVersion: string;
+  /** A user's model module: its sha256 when the calibration started (a changed module cannot resume it). */
+  modelSha256?: string;
 }
 
 /** A number as journaled: finite numbers as they are, NaN and ±Infinity as strings (JSON has no such numbers). */
@@ -63,8 +66,8 @@ export function calibrationJournalPath(dir: string): string {
   return join(dir, CALIBRATION_JOURNAL);
 }
 
-export function calibrationJournalHeader(name: string, hash: string, modelVersion: string): CalibrationJournalHeader {
-  return { journal: 'defsim-calibration', format: FORMAT, calibration: name, calibrationHash: hash, modelVersion };
+export function calibrationJournalHeader(name: string, hash: string, modelVersion: string, modelSha256?: string): CalibrationJournalHeader {
+  return { journal: 'defsim-calibration', format: FORMAT, calibration: name, calibrationHash: hash, modelVersion, ...(modelSha256 ? { modelSha256 } : {}) };
 }
 
 export class CalibrationJournal {
@@ -114,14 +117,17 @@ export interface CalibrationJournalScan {
   rejected: number;
 }
 
-/** The identity a fit record is checked against: the calibration, candidate (g, i), its seed and parameter values. */
-export function fitIdentity(calibrationHash: string, seed: number, generation: number, index: number, values: readonly number[]): string {
-  return `calibration ${calibrationHash} fit ${generation}:${index} seed ${seed} parameters ${parametersHash(values)}`;
+/** The model in a calibration's identities: name, version and a user's module's sha256 (LoadedModel.identity). */
+export type JournalModel = { name: string; version: string; sha256?: string };
+
+/** The identity a fit record is checked against: the calibration, its model, candidate (g, i), its seed and parameter values. */
+export function fitIdentity(calibrationHash: string, model: JournalModel, seed: number, generation: number, index: number, values: readonly number[]): string {
+  return `calibration ${calibrationHash} ${modelIdentityText(model)} fit ${generation}:${index} seed ${seed} parameters ${parametersHash(values)}`;
 }
 
-/** The identity a predictive record is checked against: the calibration, the point, its seed and parameter values. */
-export function predictiveIdentity(calibrationHash: string, seed: number, point: number, values: readonly number[]): string {
-  return `calibration ${calibrationHash} predictive ${point} seed ${seed} parameters ${parametersHash(values)}`;
+/** The identity a predictive record is checked against: the calibration, its model, the point, its seed and parameter values. */
+export function predictiveIdentity(calibrationHash: string, model: JournalModel, seed: number, point: number, values: readonly number[]): string {
+  return `calibration ${calibrationHash} ${modelIdentityText(model)} predictive ${point} seed ${seed} parameters ${parametersHash(values)}`;
 }
 
 /** The first whole record among `lines` for `identity`, or undefined (counted in scan.rejected when some were there but none whole). */
@@ -179,6 +185,9 @@ export function checkCalibrationHeader(dir: string, header: CalibrationJournalHe
   }
   if (header.modelVersion !== expected.modelVersion) {
     throw new InputError(`'${dir}' holds a calibration made with model version ${header.modelVersion}; this is ${expected.modelVersion} (allowed: resume with the same model version, or a new --out)`);
+  }
+  if ((header.modelSha256 ?? null) !== (expected.modelSha256 ?? null)) {
+    throw new InputError(`'${dir}' holds a calibration made with a different model module: the model file changed since it started (allowed: resume with the same model file, or a new --out)`);
   }
 }
 

@@ -7,14 +7,12 @@
  */
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
-import { MODEL_VERSION } from '../../agents/model.js';
-import { PARAMETER_SCHEMA } from '../../agents/params.js';
-import { flattenSchema } from '../../engine/schema.js';
-import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../outputs.js';
-import { formatNumber } from '../simulate.js';
-import { CsvFile, csvCell } from '../sweep-files.js';
-import { generationBudget } from './abc-smc.js';
-import type { CalibrationRun, CandidateRecord } from './calibrate.js';
+import type { ModelIdentity } from '../model/load.js';
+import { parameterSpecs } from '../model/parameters.js';
+import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
+import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
+import { generationBudget, type StopReason } from './abc-smc.js';
+import type { CalibrationRun, CandidateRecord } from './results.js';
 import type { Calibration } from './calibration-file.js';
 import { meets, residual, valueBand, type Target } from './distance.js';
 import { describeMeasure, type Measure } from './measures.js';
@@ -24,13 +22,12 @@ import { weightedMean, weightedQuantiles, weightedSd } from './weighted.js';
 /** A parameter whose posterior sd is above this share of its prior sd is flagged as not identified by the targets. */
 export const IDENTIFIED_SD_RATIO = 0.5;
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
-const SPECS = flattenSchema(PARAMETER_SCHEMA);
 
 export interface CalibrationManifest extends ToolInfo {
   kind: 'calibration';
   calibration: Calibration;
   calibrationHash: string;
-  /** The targets file the calibration named, and the copy of its bytes in this directory. */
+  /** The targets file the calibration named (or the model's own record), and the copy of its bytes in this directory. */
   targetsSource: string;
   targetsFile: 'targets.json';
   targetsSha256: string;
@@ -41,6 +38,8 @@ export interface CalibrationManifest extends ToolInfo {
   method: Record<string, unknown>;
   distance: string;
   seeds: string;
+  /** Which stop rule ended it (abc-smc.ts StopReason), and the same in words. */
+  stopRule: StopReason;
   stopReason: string;
   generations: number;
   posteriorGeneration: number;
@@ -50,6 +49,8 @@ export interface CalibrationManifest extends ToolInfo {
   pointEstimate: string;
   predictiveScores: { fitted: PredictiveScore; holdout: PredictiveScore };
   units: Record<string, string>;
+  /** The model: name and version, and for a user's module its file and sha256. */
+  model: ModelIdentity;
   modelVersion: string;
   files: Record<string, string>;
 }
@@ -249,12 +250,16 @@ function predictiveSeriesCsv(run: CalibrationRun): string {
 function calibratedYaml(run: CalibrationRun): string {
   const { calibration } = run.plan;
   const medians = parameterSummaries(run).map((s) => [s.name, s.quantiles[2]] as const);
-  const config: Record<string, unknown> = { scenario: calibration.scenario, ...calibration.set, 'time.ticks': calibration.ticks, ...Object.fromEntries(medians) };
+  const model = run.plan.model;
+  const config: Record<string, unknown> = {
+    ...(calibration.model !== undefined ? { model: model.builtIn ? model.spec : model.reference } : {}),
+    scenario: calibration.scenario, ...calibration.set, [model.definition.ticksParameter]: calibration.ticks, ...Object.fromEntries(medians),
+  };
   const comment = [
     `# defsim calibrate ${calibration.name}: the point estimate.`,
     `# Point estimate: the weighted marginal posterior median of each fitted parameter (generation ${run.result.posterior.generation},`,
     `# ${run.result.posterior.values.length} particles); the 90% intervals are in identifiability.csv, every particle in posterior.csv.`,
-    `# With the calibration's scenario, set and horizon (time.ticks); run it with: defsim run --config calibrated.yaml`,
+    `# With the calibration's ${calibration.model !== undefined ? 'model, ' : ''}scenario, set and horizon (${model.definition.ticksParameter}); run it with: defsim run --config calibrated.yaml`,
   ];
   return comment.join('\n') + '\n' + stringifyYaml(config, { lineWidth: 0 });
 }
@@ -266,6 +271,7 @@ function posteriorPredictiveYaml(run: CalibrationRun): string {
   const experiment = {
     name: `${calibration.name}-posterior-predictive`,
     description: `${run.predictive.length} draws of the posterior of calibration ${calibration.name} (generation ${run.result.posterior.generation}, systematic resampling by weight)`,
+    ...(calibration.model !== undefined ? { model: run.plan.model.builtIn ? run.plan.model.spec : run.plan.model.reference } : {}),
     scenario: calibration.scenario,
     set: calibration.set,
     ticks: calibration.ticks,
@@ -293,6 +299,18 @@ function score(predictions: readonly TargetPrediction[]): PredictiveScore {
   };
 }
 
+/** Which rule stopped the calibration, in words; the wall clock says how to get the same result without it. */
+function stopReasonText(rule: StopReason, calibration: Calibration, generations: number): string {
+  const until = calibration.method.until;
+  switch (rule) {
+    case 'generations': return `reached until.generations (${until.generations})`;
+    case 'acceptance-rate': return `acceptance rate below until.acceptanceRate (${until.acceptanceRate})`;
+    case 'min-tolerance': return `tolerance at or below until.minTolerance (${until.minTolerance})`;
+    case 'simulations': return `candidates simulated reached until.simulations (${until.simulations})`;
+    case 'wall-clock': return `wall-clock limit: until.wallClockSeconds (${until.wallClockSeconds}) passed during generation ${generations - 1}; generations are never cut short, so this is the calibration with until.generations = ${generations} (how far it got depends on the machine; defsim reproduce re-runs ${generations} generations)`;
+  }
+}
+
 function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPrediction[], files: Record<string, string>): CalibrationManifest {
   const { plan, result } = run;
   const { calibration } = plan;
@@ -303,11 +321,11 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
     kind: 'calibration',
     calibration,
     calibrationHash: plan.hash,
-    targetsSource: calibration.targets,
+    targetsSource: calibration.targets ?? plan.targetsFile.path,
     targetsFile: 'targets.json',
     targetsSha256: plan.targetsFile.sha256,
     parameters: plan.priors.map((p, k) => ({
-      name: p.name, unit: SPECS.get(p.name)?.unit ?? '1', prior: describePrior(p.spec),
+      name: p.name, unit: parameterSpecs(plan.model.definition).get(p.name)?.unit ?? '1', prior: describePrior(p.spec),
       samplingScale: p.spec.kind === 'log-uniform' ? 'log' : 'linear', scenarioValue: plan.scenarioValues[k],
     })),
     targets: plan.targetsFile.targets.map((t) => ({
@@ -330,7 +348,8 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
     },
     distance: 'sqrt(sum of weight x residual^2 / sum of weight) over the fitted targets; residual = (model - observed) / (tolerance x |observed|) for a value target, (model - bound) / (tolerance x |bound|) outside a bound or check, 0 inside',
     seeds: 'candidate i of generation g draws from RandomStream(hashInts(seed, g, i), "abc-smc:candidate") and its replicate r runs with seed hashInts(seed, g, i, r); predictive point p, replicate r: hashInts(seed, p, r), as defsim sweep seeds posterior-predictive.yaml',
-    stopReason: result.stopReason === 'generations' ? `reached until.generations (${calibration.method.until.generations})` : `acceptance rate below until.acceptanceRate (${calibration.method.until.acceptanceRate})`,
+    stopRule: result.stopReason,
+    stopReason: stopReasonText(result.stopReason, calibration, result.generations.length),
     generations: result.generations.length,
     posteriorGeneration: result.posterior.generation,
     fitSimulations,
@@ -350,7 +369,8 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
     },
     tool: tool.tool,
     version: tool.version,
-    modelVersion: MODEL_VERSION,
+    model: plan.model.identity,
+    modelVersion: plan.model.definition.version,
     gitCommit: tool.gitCommit,
     node: tool.node,
     citation: tool.citation,

@@ -1,16 +1,17 @@
 /**
- * Reading a targets file (data/myanmar-2021.json and files like it) into calibration targets:
- * every entry of `targets` (value ± tolerance, `max`, `maxShare`) and every machine-readable check
- * of `shapes[].checks`, each checked against the run's series columns and horizon. A shape with
- * no checks is text only (reported, not fitted). Any problem is one InputError naming the file,
- * the key and what is allowed; nothing is guessed.
+ * Reading a targets file (data/myanmar-2021.json and files like it), or a model's own observed
+ * record, into calibration targets: every entry of `targets` (value ± tolerance, `max`,
+ * `maxShare`) and every machine-readable check of `shapes[].checks`, each checked against the
+ * model's series and the horizon. A target's `series` is one the model's record maps to a column
+ * (`targetSeries`, e.g. defected_cumulative of a group), or for a model without a record a series
+ * column itself. A shape with no checks is text only (reported, not fitted). Any problem is one
+ * InputError naming the file, the key and what is allowed; nothing is guessed.
  */
 import { readFileSync } from 'node:fs';
-import { parseErrorText, parseJson } from '../parameters.js';
+import { parseErrorText, parseJson } from '../io/structured-file.js';
 import { InputError, describeValue, inputError } from '../../engine/errors.js';
-import { TARGET_SERIES, targetColumn, type CalibrationTarget } from '../../agents/calibration.js';
-import { seriesColumns } from '../../agents/model.js';
-import { sha256 } from '../outputs.js';
+import type { ModelDefinition, RecordTarget } from '../../engine/model.js';
+import { jsonText, sha256 } from '../io/outputs.js';
 import { DEFAULT_BOUND_TOLERANCE, type Target } from './distance.js';
 import { measureColumns, measureTicks, type Measure, type Quantity } from './measures.js';
 
@@ -29,10 +30,17 @@ const TARGET_KEYS = ['id', 'series', 'group', 'tick', 'value', 'tolerance', 'max
 const SHAPE_KEYS = ['id', 'text', 'source', 'note', 'checks'];
 const CHECK_KEYS = ['id', 'column', 'tick', 'mean', 'perStock', 'ratio', 'min', 'max', 'tolerance', 'weight', 'holdout', 'note'];
 const QUANTITY_KEYS = ['column', 'tick', 'mean', 'perStock'];
-const SERIES: readonly string[] = TARGET_SERIES;
 
-/** Read and check a targets file for runs of `ticks` ticks. */
-export function readTargetsFile(path: string, ticks: number): TargetsFile {
+/** The targets of a model's own observed record, as a targets file (its bytes are the record as JSON). */
+export function recordTargets(model: ModelDefinition, ticks: number): TargetsFile {
+  const record = model.record!;
+  const bytes = Buffer.from(jsonText({ targets: record.targets, shapes: record.shapes ?? [] }), 'utf8');
+  const path = `(the ${model.name} model's record ${record.name})`;
+  return { path, bytes, sha256: sha256(bytes), ...parseTargets(JSON.parse(bytes.toString('utf8')), path, ticks, model) };
+}
+
+/** Read and check a targets file for runs of `ticks` ticks of `model`. */
+export function readTargetsFile(path: string, ticks: number, model: ModelDefinition): TargetsFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -45,12 +53,12 @@ export function readTargetsFile(path: string, ticks: number): TargetsFile {
   } catch (error) {
     throw new InputError(`malformed JSON in the targets file '${path}'${parseErrorText(error)}`);
   }
-  return { path, bytes, sha256: sha256(bytes), ...parseTargets(value, path, ticks) };
+  return { path, bytes, sha256: sha256(bytes), ...parseTargets(value, path, ticks, model) };
 }
 
 /** Check a parsed targets file (see readTargetsFile). */
-export function parseTargets(value: unknown, file: string, ticks: number): Pick<TargetsFile, 'targets' | 'textOnlyShapes'> {
-  const checker = new Checker(file, ticks);
+export function parseTargets(value: unknown, file: string, ticks: number, model: ModelDefinition): Pick<TargetsFile, 'targets' | 'textOnlyShapes'> {
+  const checker = new Checker(file, ticks, model);
   const top = checker.mapping('(targets file)', value);
   if (!Array.isArray(top.targets) || top.targets.length === 0) throw checker.error('targets', top.targets, 'a non-empty list of targets');
   const targets = top.targets.map((t: unknown, i: number) => checker.recordTarget(`targets[${i}]`, t));
@@ -72,9 +80,11 @@ export function parseTargets(value: unknown, file: string, ticks: number): Pick<
 
 class Checker {
   private readonly ids = new Set<string>();
-  private readonly columns = new Set(seriesColumns().map((c) => c.name));
+  private readonly columns: Set<string>;
 
-  constructor(readonly file: string, readonly ticks: number) {}
+  constructor(readonly file: string, readonly ticks: number, readonly model: ModelDefinition) {
+    this.columns = new Set(model.series.map((c) => c.name));
+  }
 
   error(key: string, value: unknown, allowed: string): InputError {
     return inputError(`${this.file}: ${key}`, value, allowed);
@@ -122,12 +132,18 @@ class Checker {
 
   private column(where: string, column: string): void {
     if (!this.columns.has(column)) {
-      throw new InputError(`unknown series '${column}' named by ${where} in the targets file '${this.file}' (allowed: a column of series.csv, see docs/FORMATS.md; e.g. defected_army, new_defections_police, sanctioned)`);
+      const examples = [...this.columns].filter((c) => c !== 'tick').slice(0, 3).join(', ');
+      throw new InputError(`unknown series '${column}' named by ${where} in the targets file '${this.file}' (allowed: a series column of the model '${this.model.name}', e.g. ${examples})`);
     }
   }
 
   private checkMeasure(where: string, measure: Measure): Measure {
-    for (const column of measureColumns(measure)) this.column(where, column);
+    const stock = this.model.record?.stockColumns;
+    const perStock = measure.kind === 'quantity' ? measure.quantity.perStock : measure.numerator.perStock ?? measure.denominator.perStock;
+    if (perStock !== undefined && !stock) {
+      throw new InputError(`invalid target '${where}' in the targets file '${this.file}': a share of the stock of '${perStock}' (maxShare or perStock), but the model '${this.model.name}' defines no group stocks (allowed: value, max, or checks without perStock)`);
+    }
+    for (const column of measureColumns(measure, stock)) this.column(where, column);
     measureTicks(measure);
     return measure;
   }
@@ -136,25 +152,33 @@ class Checker {
   recordTarget(where: string, value: unknown): Target {
     const t = this.mapping(where, value, TARGET_KEYS);
     const id = this.id(`${where}.id`, t.id);
-    if (typeof t.series !== 'string' || !SERIES.includes(t.series)) throw this.error(`${where}.series`, t.series, `one of ${SERIES.join(', ')}`);
-    if (typeof t.group !== 'string' || t.group === '') throw this.error(`${where}.group`, t.group, "a group name, e.g. army, police, official, official.senior, tycoon (or 'all' for sanctions)");
+    const record = this.model.record;
+    if (record) {
+      if (typeof t.series !== 'string' || !record.targetSeries.includes(t.series)) throw this.error(`${where}.series`, t.series, `one of ${record.targetSeries.join(', ')}`);
+      if (typeof t.group !== 'string' || t.group === '') throw this.error(`${where}.group`, t.group, "a group name, e.g. army, police, official, official.senior, tycoon (or 'all' for sanctions)");
+    } else {
+      if (typeof t.series !== 'string' || !this.columns.has(t.series)) throw this.error(`${where}.series`, t.series, `a series column of the model '${this.model.name}' (${[...this.columns].join(', ')})`);
+      if (t.group !== undefined && (typeof t.group !== 'string' || t.group === '')) throw this.error(`${where}.group`, t.group, 'a group name (a string), or leave it out');
+    }
     const tick = this.tick(`${where}.tick`, t.tick);
-    const column = targetColumn(t as unknown as CalibrationTarget);
-    const group = t.group.replace('.', '_');
+    const column = record ? record.targetColumn(t as unknown as RecordTarget) : (t.series as string);
+    const group = typeof t.group === 'string' ? t.group.replace('.', '_') : '';
     const kinds = ['value', 'max', 'maxShare'].filter((k) => t[k] !== undefined);
     if (kinds.length !== 1) throw this.error(where, value, 'exactly one of value (with tolerance), max or maxShare');
     const common = { id, ...this.common(where, t), ...(typeof t.source === 'string' ? { source: t.source } : {}) };
+    // A record's targets count a group's people (and so does a series the model marks as a count):
+    // never negative, and a value's band value × (1 ± tolerance) needs a value above 0.
+    const counts = record !== undefined || this.model.series.some((c) => c.name === column && c.count === true);
     if (t.value !== undefined) {
-      // Every target series counts people, and the band value × (1 ± tolerance) needs a value above 0.
       const observed = this.finite(`${where}.value`, t.value);
-      if (observed <= 0) throw this.error(`${where}.value`, t.value, `a count of people above 0 (${t.series} cannot be negative, and the band is value × (1 ± tolerance); for "at most" near 0 use max)`);
+      if (counts && observed <= 0) throw this.error(`${where}.value`, t.value, `a count of people above 0 (${t.series} cannot be negative, and the band is value × (1 ± tolerance); for "at most" near 0 use max)`);
       const tolerance = this.positive(`${where}.tolerance`, t.tolerance);
       return { ...common, kind: 'value', observed, tolerance, measure: this.checkMeasure(where, { kind: 'quantity', quantity: { column, tick } }) };
     }
     const tolerance = t.tolerance === undefined ? DEFAULT_BOUND_TOLERANCE : this.positive(`${where}.tolerance`, t.tolerance);
     if (t.max !== undefined) {
       const max = this.finite(`${where}.max`, t.max);
-      if (max < 0) throw this.error(`${where}.max`, t.max, `a count of people >= 0 (${t.series} cannot be negative)`);
+      if (counts && max < 0) throw this.error(`${where}.max`, t.max, `a count of people >= 0 (${t.series} cannot be negative)`);
       return { ...common, kind: 'bound', max, tolerance, measure: this.checkMeasure(where, { kind: 'quantity', quantity: { column, tick } }) };
     }
     const share = this.finite(`${where}.maxShare`, t.maxShare);

@@ -12,7 +12,13 @@ export const EFFECT_COLUMNS = [
   'spend_over_baseline_usd', 'effect_per_million_usd', 'effect_per_million_usd_ci95_low', 'effect_per_million_usd_ci95_high',
   'cost_per_additional_defection_usd', 'cost_per_additional_defection_usd_ci95_low', 'cost_per_additional_defection_usd_ci95_high',
   'baseline_point_id', 'effect_per_million_usd_undefined_reason', 'cost_per_additional_defection_usd_undefined_reason',
+  'cost_spend_metric', 'cost_spend_over_baseline_usd',
 ] as const;
+
+/** The text columns (every other column holds numbers); the writer CSV-quotes them. */
+export const EFFECT_TEXT_COLUMN_NAMES: readonly string[] = ['metric', 'effect_per_million_usd_undefined_reason', 'cost_per_additional_defection_usd_undefined_reason', 'cost_spend_metric'];
+/** Their indices within EFFECT_COLUMNS. */
+export const EFFECT_TEXT_COLUMNS: ReadonlySet<number> = new Set(EFFECT_TEXT_COLUMN_NAMES.map((name) => EFFECT_COLUMNS.indexOf(name as (typeof EFFECT_COLUMNS)[number])));
 
 export function effectsHeader(varied: readonly string[]): string[] {
   return ['point_id', ...varied, ...EFFECT_COLUMNS];
@@ -28,6 +34,7 @@ export function effectCells(row: EffectRow, baselinePointId: number): string[] {
     number(row.spendOverBaselineUsd), number(row.effectPerMillionUsd), number(row.effectPerMillionUsdCi95Low), number(row.effectPerMillionUsdCi95High),
     number(row.costPerAdditionalDefectionUsd), number(row.costPerAdditionalDefectionUsdCi95Low), number(row.costPerAdditionalDefectionUsdCi95High),
     String(baselinePointId), text(row.effectPerMillionUsdUndefinedReason), text(row.costPerAdditionalDefectionUsdUndefinedReason),
+    text(row.costSpendMetric), number(row.costSpendOverBaselineUsd),
   ];
 }
 
@@ -46,7 +53,7 @@ export function effectsManifest(baseline: Record<string, number | boolean | stri
     intervals: pairing === 'paired'
       ? 'paired: 95% Student t interval of the per-replicate differences, replicate r of a point against replicate r of its baseline (seeds: common, so both ran with the same seed)'
       : "independent: 95% Welch interval of the difference of the two means (Welch–Satterthwaite degrees of freedom)",
-    ratios: "effect_per_million_usd = effect / (spend_over_baseline_usd / 1e6) and cost_per_additional_defection_usd = spend_over_baseline_usd / effect, each with Fieller's 95% interval " +
+    ratios: "effect_per_million_usd = effect / (spend_over_baseline_usd / 1e6) and cost_per_additional_defection_usd = cost_spend_over_baseline_usd / effect (the spend of the group counted, cost_spend_metric, where the model attributes spend by group; else the whole spend), each with Fieller's 95% interval " +
       '(using the covariance of numerator and denominator; degrees of freedom n−1 when paired, the smaller Welch value otherwise); ' +
       'undefined (empty, with the reason in the *_undefined_reason column) when the denominator is 0, not distinguishable from 0, or below 0',
   };

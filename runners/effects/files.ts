@@ -30,6 +30,9 @@ export interface EffectsRow {
   costPerAdditionalDefectionUsdCi95High: number | null;
   effectPerMillionUsdUndefinedReason: string | null;
   costPerAdditionalDefectionUsdUndefinedReason: string | null;
+  /** The spend the cost divides (the group's own, or the whole spend); null when no cost. */
+  costSpendMetric: string | null;
+  costSpendOverBaselineUsd: number | null;
 }
 
 /** snake_case column → camelCase field. */
@@ -78,7 +81,7 @@ export function readEffects(sweepDir: string): EffectsFile {
     const row: Record<string, unknown> = { pointId: Number(cells[pointAt]), parameters: Object.fromEntries(variedAt.map(([v, i]) => [v, parameterValue(cells[i])])) };
     for (const [column, i] of columns) {
       const cell = cells[i];
-      if (column === 'metric' || column.endsWith('_reason')) row[field(column)] = column === 'metric' ? cell : cell === '' ? null : cell;
+      if (column === 'metric' || column.endsWith('_reason') || column === 'cost_spend_metric') row[field(column)] = column === 'metric' ? cell : cell === '' ? null : cell;
       else row[field(column)] = cell === '' ? null : Number(cell);
     }
     return row as unknown as EffectsRow;

@@ -24,6 +24,8 @@ export interface RankedOutcome {
   perUsd?: number;
   /** Rank the cost per additional defection (spend over the baseline / extra defections), cheapest first. */
   cost?: boolean;
+  /** For a cost: the spend it divides (the group's own, model 1.2); default the whole spend. */
+  spendMetric?: string;
 }
 
 export interface RankingInput {
@@ -78,7 +80,7 @@ export function difference(input: RankingInput, outcome: RankedOutcome, a: Polic
   const values = (p: Policy, metric: string) => at(p).get(metric) ?? [];
   if (outcome.cost) {
     // Spend per extra defection: the ratio with the roles of the metric and the spend swapped.
-    const pick = (p: Policy) => ({ y: values(p, SPEND_METRIC), spend: values(p, outcome.metric) });
+    const pick = (p: Policy) => ({ y: values(p, outcome.spendMetric ?? SPEND_METRIC), spend: values(p, outcome.metric) });
     return ratioDifference(pick(a), pick(b), pick(input.baseline), input.pairing, input.t);
   }
   if (!outcome.perUsd) return effectDifference(values(a, outcome.metric), values(b, outcome.metric), input.pairing, input.t);

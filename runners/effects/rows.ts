@@ -29,15 +29,24 @@ export interface EffectRow {
   costPerAdditionalDefectionUsdCi95High: number;
   /** Why the cost is undefined (null when defined, or when the metric is not a defection count). */
   costPerAdditionalDefectionUsdUndefinedReason: string | null;
+  /** The spend the cost divides: the count's own group's spend, or the whole spend (null when no cost). */
+  costSpendMetric: string | null;
+  /** That spend's effect over the baseline (NaN when no cost). */
+  costSpendOverBaselineUsd: number;
 }
 
 export interface EffectOptions {
   pairing: Pairing;
   t: TQuantile;
-  /** The metric holding what was spent, in US dollars (default `spend_usd`); without it no ratio is defined. */
-  spendMetric?: string;
+  /** The metric holding what was spent, in US dollars (default `spend_usd`; null: none); without it no ratio is defined. */
+  spendMetric?: string | null;
   /** Which metrics count defections (default: names starting `defected_`). */
   isDefectionCount?: (metric: string) => boolean;
+  /**
+   * The spend a count's cost per additional one divides (its own group's: model 1.2 attributes
+   * spend to the group that got it); null or absent: the whole spend (`spendMetric`).
+   */
+  costSpendMetric?: (metric: string) => string | null | undefined;
 }
 
 export const SPEND_METRIC = 'spend_usd';
@@ -66,18 +75,22 @@ const COST_REASONS: Record<UndefinedRatio, string> = {
  */
 export function effectRows(point: PointSamples, baseline: PointSamples, metrics: readonly string[], options: EffectOptions & { sameRuns?: boolean }): EffectRow[] {
   const pairing: Pairing = options.sameRuns ? 'paired' : options.pairing;
-  const spendMetric = options.spendMetric ?? SPEND_METRIC;
+  const spendMetric = options.spendMetric === undefined ? SPEND_METRIC : options.spendMetric;
   const countsDefections = options.isDefectionCount ?? isDefectionCount;
-  const spendAt = (samples: PointSamples, like: readonly number[]) => samples.get(spendMetric) ?? like.map(() => NaN);
+  const spendAt = (samples: PointSamples, like: readonly number[], which: string | null = spendMetric) => (which === null ? undefined : samples.get(which)) ?? like.map(() => NaN);
   return metrics.map((metric) => {
     const y = point.get(metric) ?? [];
     const b = baseline.get(metric) ?? [];
-    const hasSpend = point.has(spendMetric) && baseline.has(spendMetric);
+    const hasSpend = spendMetric !== null && point.has(spendMetric) && baseline.has(spendMetric);
     // Without a spend metric the effect itself still counts: pair the metric with itself.
     const joint = jointEffects(y, hasSpend ? spendAt(point, y) : y, b, hasSpend ? spendAt(baseline, b) : b, pairing);
     const effect = effectInterval(joint.y, options.t);
     const perMillion: Ratio = hasSpend ? effectRatio(joint, options.t, 1e6) : { defined: false, why: 'zero' };
-    const cost: Ratio | null = countsDefections(metric) && hasSpend ? inverseEffectRatio(joint, options.t) : null;
+    // A count's cost divides its own group's spend when the model attributes spend by group.
+    const own = countsDefections(metric) ? options.costSpendMetric?.(metric) ?? null : null;
+    const ownSpend = own !== null && point.has(own) && baseline.has(own);
+    const costJoint = ownSpend ? jointEffects(y, spendAt(point, y, own), b, spendAt(baseline, b, own), pairing) : joint;
+    const cost: Ratio | null = countsDefections(metric) && (ownSpend || hasSpend) ? inverseEffectRatio(costJoint, options.t) : null;
     return {
       metric,
       n: joint.y.n,
@@ -87,8 +100,10 @@ export function effectRows(point: PointSamples, baseline: PointSamples, metrics:
       effectCi95Low: effect.ci95Low,
       effectCi95High: effect.ci95High,
       spendOverBaselineUsd: hasSpend ? joint.s.effect : NaN,
-      ...ratioFields('effectPerMillionUsd', perMillion, hasSpend ? PER_MILLION_REASONS : { ...PER_MILLION_REASONS, zero: `no ${spendMetric} metric` }),
+      ...ratioFields('effectPerMillionUsd', perMillion, hasSpend ? PER_MILLION_REASONS : { ...PER_MILLION_REASONS, zero: spendMetric === null ? 'no spend metric' : `no ${spendMetric} metric` }),
       ...ratioFields('costPerAdditionalDefectionUsd', cost, COST_REASONS),
+      costSpendMetric: cost === null ? null : ownSpend ? own : spendMetric,
+      costSpendOverBaselineUsd: cost === null ? NaN : costJoint.s.effect,
     } as EffectRow;
   });
 }

@@ -8,19 +8,21 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { inputError, InputError } from '../../engine/errors.js';
+import type { ModelDefinition, ModelOutcome } from '../../engine/model.js';
 import { getPath } from '../../engine/schema.js';
-import { findScenario, SCENARIO_NAMES } from '../../agents/scenarios.js';
-import type { ExperimentObject } from '../experiment.js';
-import { LOCK_FILE, withDirectoryLock } from '../lock.js';
-import { jsonText, writeFileAtomic } from '../outputs.js';
-import { resolveParameters, type Overrides } from '../parameters.js';
-import { runsProgress } from '../progress.js';
-import { runSweep, type SweepManifest } from '../sweep.js';
+import type { LoadedModel } from '../model/load.js';
+import { findScenario, scenarioNames, ticksOf } from '../model/parameters.js';
+import type { ExperimentObject } from '../sweep/experiment.js';
+import { LOCK_FILE, withDirectoryLock } from '../io/lock.js';
+import { jsonText, writeFileAtomic } from '../io/outputs.js';
+import { resolveParameters, type Overrides } from '../model/parameters.js';
+import { runsProgress } from '../io/progress.js';
+import { runSweep, type SweepManifest } from '../sweep/sweep.js';
 import { readEffects, type EffectsRow } from './files.js';
-import { formatInterval, formatNumber, textTable } from './format.js';
-import { OUTCOMES } from './outcomes.js';
+import { formatInterval, formatNumber, textTable, type Unit } from './format.js';
 
 export interface BaselineRunRequest {
+  model: LoadedModel;
   scenario: string;
   baseline: string;
   replicates: number;
@@ -38,21 +40,22 @@ export interface BaselineRunRequest {
 const OWN_FILES = ['journal.ndjson', 'runs.csv', 'points.csv', 'effects.csv', 'effects.json', 'manifest.json', 'series.csv', 'summary.json'];
 
 /** The experiment a baseline run is: both scenarios as a list design, common seeds, the baseline named. */
-export function baselineExperiment(request: Pick<BaselineRunRequest, 'scenario' | 'baseline' | 'replicates' | 'seed' | 'overrides'>): ExperimentObject {
-  if (!findScenario(request.baseline)) throw inputError('--baseline', request.baseline, `one of ${SCENARIO_NAMES.join(', ')} (see 'defsim scenarios')`);
+export function baselineExperiment(request: Pick<BaselineRunRequest, 'model' | 'scenario' | 'baseline' | 'replicates' | 'seed' | 'overrides'>): ExperimentObject {
+  const model = request.model.definition;
+  if (!findScenario(model, request.baseline)) throw inputError('--baseline', request.baseline, `one of ${scenarioNames(model).join(', ')} (see 'defsim scenarios')`);
   // Resolving checks every override; the typed values are then taken from the result.
-  const params = resolveParameters(request.scenario, ...request.overrides);
-  resolveParameters(request.baseline, ...request.overrides);
+  const params = resolveParameters(model, request.scenario, ...request.overrides);
+  resolveParameters(model, request.baseline, ...request.overrides);
   const set: Record<string, number | boolean | string> = {};
   for (const layer of request.overrides) {
-    for (const key of layer.keys()) if (key !== 'time.ticks') set[key] = getPath(params, key) as number | boolean | string;
+    for (const key of layer.keys()) if (key !== model.ticksParameter) set[key] = getPath(params, key) as number | boolean | string;
   }
   return {
     name: `${request.scenario}-vs-${request.baseline}`,
     description: `defsim run --scenario ${request.scenario} --baseline ${request.baseline} --replicates ${request.replicates}`,
     scenario: request.scenario,
     set,
-    ticks: params.time.ticks,
+    ticks: ticksOf(model, params),
     replicates: request.replicates,
     seed: request.seed,
     seeds: 'common',
@@ -76,7 +79,7 @@ export async function runWithBaseline(request: BaselineRunRequest): Promise<Base
   const progress = runsProgress(`run ${request.scenario} over ${request.baseline}`, request.quiet);
   let final: SweepManifest;
   try {
-    const outcome = await runSweep(experiment, { out: dir, workers: request.workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+    const outcome = await runSweep(experiment, { model: request.model, out: dir, workers: request.workers, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
     progress.stop();
     // effects.json, then the manifest again (last) with its sha256 and the command, under the directory's lock.
     final = await withDirectoryLock(dir, () => {
@@ -147,16 +150,25 @@ export function writeEffectsJson(dir: string): string {
   return writeFileAtomic(join(dir, 'effects.json'), jsonText(effectsJson));
 }
 
+const UNITS: Record<ModelOutcome['kind'], Unit> = { count: 'people', index: 'index', usd: 'usd', other: 'number' };
+
+/** The outcomes the table shows: the model's, or every metric of a model that names none. */
+function outcomesOf(model: ModelDefinition): { metric: string; label: string; unit: Unit }[] {
+  if (model.outcomes) return model.outcomes.effects.map((o) => ({ metric: o.metric, label: o.label, unit: UNITS[o.kind] }));
+  return model.metrics.map((m) => ({ metric: m.name, label: m.name, unit: m.count ? 'people' : 'number' }));
+}
+
 /** The table `defsim run --baseline` prints. */
-export function baselineTable(rows: readonly EffectsRow[], scenario: string, baseline: string): string[] {
+export function baselineTable(model: ModelDefinition, rows: readonly EffectsRow[], scenario: string, baseline: string): string[] {
   const byMetric = new Map(rows.map((row) => [row.metric, row]));
-  const body = OUTCOMES.filter((o) => byMetric.has(o.metric)).map((o) => {
+  const spendMetric = model.outcomes?.spendMetric;
+  const body = outcomesOf(model).filter((o) => byMetric.has(o.metric)).map((o) => {
     const r = byMetric.get(o.metric)!;
     const perMillion = r.effectPerMillionUsd === null ? `n/a (${r.effectPerMillionUsdUndefinedReason})` : formatInterval(r.effectPerMillionUsd, r.effectPerMillionUsdCi95Low, r.effectPerMillionUsdCi95High, o.unit);
     const cost = o.unit !== 'people' ? '' : r.costPerAdditionalDefectionUsd === null
       ? `n/a (${r.costPerAdditionalDefectionUsdUndefinedReason})`
       : formatInterval(r.costPerAdditionalDefectionUsd, r.costPerAdditionalDefectionUsdCi95Low, r.costPerAdditionalDefectionUsdCi95High, 'usd_per_person', false);
-    return [o.label, formatNumber(r.baselineMean ?? NaN, o.unit), formatNumber(r.mean ?? NaN, o.unit), formatInterval(r.effect, r.effectCi95Low, r.effectCi95High, o.unit), o.metric === 'spend_usd' ? '' : perMillion, cost];
+    return [o.label, formatNumber(r.baselineMean ?? NaN, o.unit), formatNumber(r.mean ?? NaN, o.unit), formatInterval(r.effect, r.effectCi95Low, r.effectCi95High, o.unit), o.metric === spendMetric || !spendMetric ? '' : perMillion, cost];
   });
   return textTable(['outcome', baseline, scenario, 'effect [95% interval]', 'effect per $1M [95%]', 'cost per additional defection [95%]'], body);
 }

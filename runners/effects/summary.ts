@@ -1,34 +1,37 @@
 /**
- * What the main job prints: for each policy against the baseline, the extra defections of each
- * group, the capacity lost, the spend, the cost per additional defection and the capacity lost
- * per $10M, each with its 95% interval; the policies ranked on what each buys; and a short
- * verdict in words that says when two policies cannot be told apart. Every figure is an effect
- * over the baseline: no total is divided by spend anywhere here. Pure: rows in, lines out.
+ * What the main job prints at one point of parameter space (`defsim main --at-defaults`): for each
+ * policy against the baseline, the extra people of each group who left, the regime strength and
+ * capacity lost, the spend, each group's cost per additional defector (on the spend its own people
+ * got) and the strength and capacity lost per $10M, each with its 95% interval (seed noise only);
+ * the policies ranked on what each buys; and a short verdict in words that says when two policies
+ * cannot be told apart. Every figure is an effect over the baseline: no total is divided by spend
+ * anywhere here. Pure: rows in, lines out.
  */
 import { formatInterval, textTable, type Unit } from './format.js';
 import type { EffectsRow } from './files.js';
 import { excludesZero } from './compare.js';
 import { chainText, difference, rank, type Policy, type RankedOutcome, type Ranking, type RankingInput } from './ranking.js';
 
-const PEOPLE: readonly { metric: string; label: string; short: string }[] = [
-  { metric: 'defected_army', label: 'army', short: 'army' },
-  { metric: 'defected_police', label: 'police', short: 'police' },
-  { metric: 'defected_official_senior', label: 'senior officials', short: 'senior-official' },
-  { metric: 'defected_official', label: 'CDM (officials)', short: 'CDM' },
+/** The people of each group who left (distinct people), and the spend their group's people got. */
+const PEOPLE: readonly { metric: string; label: string; short: string; spend: string }[] = [
+  { metric: 'left_ever_army', label: 'army', short: 'army', spend: 'spend_army_usd' },
+  { metric: 'left_ever_police', label: 'police', short: 'police', spend: 'spend_police_usd' },
+  { metric: 'left_ever_official_senior', label: 'senior officials', short: 'senior-official', spend: 'spend_official_senior_usd' },
+  { metric: 'left_ever_cdm', label: 'CDM (junior, mid officials)', short: 'CDM', spend: 'spend_cdm_usd' },
 ];
+/** Regime strength (the one outcome every policy is judged on) first, then the two capacities. */
 const CAPACITY: readonly { metric: string; label: string }[] = [
+  { metric: 'regime_strength_lost', label: 'regime strength' },
   { metric: 'military_capacity_lost', label: 'military' },
   { metric: 'economic_capacity_lost', label: 'economic' },
 ];
 const PER_TEN_MILLION = 10e6;
 
 export const RANKED_OUTCOMES: readonly RankedOutcome[] = [
-  { label: 'military capacity lost', metric: 'military_capacity_lost' },
-  { label: 'economic capacity lost', metric: 'economic_capacity_lost' },
-  { label: 'military capacity lost per $10M', metric: 'military_capacity_lost', perUsd: PER_TEN_MILLION },
-  { label: 'economic capacity lost per $10M', metric: 'economic_capacity_lost', perUsd: PER_TEN_MILLION },
+  ...CAPACITY.map((c) => ({ label: `${c.label === 'regime strength' ? c.label : `${c.label} capacity`} lost`, metric: c.metric })),
+  ...CAPACITY.map((c) => ({ label: `${c.label === 'regime strength' ? c.label : `${c.label} capacity`} lost per $10M`, metric: c.metric, perUsd: PER_TEN_MILLION })),
   ...PEOPLE.map((p) => ({ label: `extra defections, ${p.label}`, short: `${p.short} defections`, metric: p.metric })),
-  ...PEOPLE.map((p) => ({ label: `cost per extra defector, ${p.label}`, short: `the cost per extra ${p.short} defector`, metric: p.metric, cost: true })),
+  ...PEOPLE.map((p) => ({ label: `cost per extra defector, ${p.label}`, short: `the cost per extra ${p.short} defector`, metric: p.metric, cost: true, spendMetric: p.spend })),
 ];
 
 /** Short forms of the undefined-ratio reasons, for table cells (the legend says what they mean). */
@@ -60,16 +63,16 @@ export function mainSummary(input: SummaryInput): string[] {
   const row = (p: Policy, metric: string) => input.rows.find((r) => r.pointId === p.pointId && r.metric === metric);
   const base = input.baseline.label;
   const lines: string[] = [];
-  lines.push('', `Extra defections over ${base} (people), and spend over ${base}:`);
+  lines.push('', `Extra people who left over ${base} (distinct people), and spend over ${base}:`);
   lines.push(...textTable(['policy', ...PEOPLE.map((p) => p.label), 'spend'],
     input.policies.map((p) => [p.label, ...PEOPLE.map((g) => cell(row(p, g.metric), 'people')), cell(row(p, 'spend_usd'), 'usd')])));
-  lines.push('', `Capacity lost over ${base} (index points, 1 = all of the capacity of Feb 2021), and per $10M spent over ${base}:`);
+  lines.push('', `Regime strength (military capacity × military spending) and capacity lost over ${base} (index points, 1 = all of Feb 2021's), and per $10M spent over ${base}:`);
   lines.push(...textTable(['policy', ...CAPACITY.map((c) => c.label), ...CAPACITY.map((c) => `${c.label} per $10M`)],
     input.policies.map((p) => [p.label, ...CAPACITY.map((c) => cell(row(p, c.metric), 'index')), ...CAPACITY.map((c) => {
       const r = row(p, c.metric);
       return r ? ratioCell(r.effectPerMillionUsd, r.effectPerMillionUsdCi95Low, r.effectPerMillionUsdCi95High, r.effectPerMillionUsdUndefinedReason, 'index', 10) : '–';
     })])));
-  lines.push('', `Cost per additional defection (US$ of spend over ${base} per extra defector):`);
+  lines.push('', `Cost per additional defection (US$ of spend on the group's own people over ${base}, per extra defector of the group):`);
   lines.push(...textTable(['policy', ...PEOPLE.map((p) => p.label)], input.policies.map((p) => [p.label, ...PEOPLE.map((g) => {
     const r = row(p, g.metric);
     return r ? ratioCell(r.costPerAdditionalDefectionUsd, r.costPerAdditionalDefectionUsdCi95Low, r.costPerAdditionalDefectionUsdCi95High, r.costPerAdditionalDefectionUsdUndefinedReason, 'usd_per_person') : '–';
@@ -97,7 +100,7 @@ export function verdict(input: SummaryInput, rankings: readonly Ranking[]): stri
   const n = input.replicates;
   const how = input.pairing === 'paired' ? 'paired by seed' : 'independent samples';
   const out: string[] = [];
-  for (const ranking of rankings.slice(0, 4)) {
+  for (const ranking of rankings.filter((r) => !r.outcome.cost && CAPACITY.some((c) => c.metric === r.outcome.metric))) {
     const [first] = ranking.order;
     if (!first) {
       out.push(`${capitalised(ranking.outcome.label)}: no policy has a value (${ranking.leftOut.map((l) => l.reason)[0] ?? 'none'}).`);

@@ -6,31 +6,20 @@
  */
 import { InputError } from '../../engine/errors.js';
 import { flattenOverrides, getPath } from '../../engine/schema.js';
-import { loadExperiment } from '../experiment.js';
-import { resolveParameters, checkSeed } from '../parameters.js';
-import { runsProgress, tickProgress } from '../progress.js';
-import { writeRunDirectory } from '../run.js';
-import { parseShard } from '../shard.js';
-import { simulate } from '../simulate.js';
-import { planSweep } from '../sweep-design.js';
-import { runSweep } from '../sweep.js';
+import { loadExperiment } from '../sweep/experiment.js';
+import { resolveParameters, checkSeed } from '../model/parameters.js';
+import { runsProgress, tickProgress } from '../io/progress.js';
+import { writeRunDirectory } from '../run/directory.js';
+import { parseShard } from '../sweep/shard.js';
+import { simulate } from '../run/simulate.js';
+import { planSweep } from '../sweep/design.js';
+import { runSweep } from '../sweep/sweep.js';
 import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
+import type { Rerun, RerunContext } from './rerun.js';
 import { rerunCalibration } from '../calibrate/reproduce.js';
 
-export interface RerunContext {
-  /** The directory being reproduced (its files already checked against the manifest). */
-  dir: string;
-  manifest: Manifest;
-  /** An empty temporary directory: write the re-run's files here, under the names in `manifest.files`. */
-  into: string;
-  /** Worker threads for kinds that use the pool (`--workers`, default all cores). */
-  workers: number;
-  quiet: boolean;
-}
-
-/** Re-run what a manifest describes into `context.into`; throw an InputError naming the manifest field it cannot use. */
-export type Rerun = (context: RerunContext) => Promise<void>;
+export type { Rerun, RerunContext } from './rerun.js';
 
 /** The kinds `defsim reproduce` knows, by manifest `kind`. */
 export const RERUNS: Readonly<Record<string, Rerun>> = {
@@ -40,37 +29,37 @@ export const RERUNS: Readonly<Record<string, Rerun>> = {
 };
 
 /** A single run: its resolved parameters and seed, through `simulate` and `writeRunDirectory`. */
-async function rerunRun({ dir, manifest, into, quiet }: RerunContext): Promise<void> {
+async function rerunRun({ dir, manifest, model, into, quiet }: RerunContext): Promise<void> {
   const scenario = field(dir, manifest, 'scenario', (v) => typeof v === 'string', 'a scenario name') as string;
   const parameters = field(dir, manifest, 'parameters', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'the resolved parameters (a mapping)');
   const seed = checkSeed(manifest.seed, 'seed');
   // The manifest holds every parameter; over the scenario, a parameter added since keeps the scenario's value.
   // Only the values that differ from the scenario's count as given (a default such as a tick past a short
   // horizon was never given, so `run` accepted it): whatever `run` accepted, this accepts.
-  const scenarioParams = resolveParameters(scenario);
+  const scenarioParams = resolveParameters(model.definition, scenario);
   const given = new Map([...flattenOverrides(parameters)].filter(([path, value]) => JSON.stringify(getPath(scenarioParams, path)) !== JSON.stringify(value)));
-  const params = resolveParameters(scenario, given);
+  const params = resolveParameters(model.definition, scenario, given);
   const progress = tickProgress(`reproduce ${scenario}`, quiet);
   try {
-    const result = simulate(params, seed, { onTick: progress.update });
-    writeRunDirectory(into, result, { scenario, params, seed, command: typeof manifest.command === 'string' ? manifest.command : undefined });
+    const result = simulate(model.definition, params, seed, { onTick: progress.update });
+    writeRunDirectory(into, result, { model, scenario, params, seed, command: typeof manifest.command === 'string' ? manifest.command : undefined });
   } finally {
     progress.stop();
   }
 }
 
 /** A sweep, a shard of one (`shard: "i/N"`), or a merged sweep (the same files as one sweep): its experiment, on the pool. */
-async function rerunSweep({ dir, manifest, into, workers, quiet }: RerunContext): Promise<void> {
+async function rerunSweep({ dir, manifest, model, into, workers, quiet }: RerunContext): Promise<void> {
   const recorded = field(dir, manifest, 'experiment', (v) => typeof v === 'object' && v !== null, 'the resolved experiment');
   const runs = typeof manifest.runs === 'number' && manifest.runs > 0 ? manifest.runs : undefined;
-  const experiment = loadExperiment(recorded as never, runs ? { maxRuns: runs } : {});
-  if (planSweep(experiment).hash !== manifest.experimentHash) {
+  const experiment = loadExperiment(recorded as never, { model, ...(runs ? { maxRuns: runs } : {}) });
+  if (planSweep(experiment, model).hash !== manifest.experimentHash) {
     throw new InputError(`'${dir}/manifest.json': the experiment it records does not hash to its experimentHash (edited by hand?) (allowed: a manifest as defsim wrote it)`);
   }
   const shard = manifest.shard === undefined ? undefined : parseShard(String(manifest.shard));
   const progress = runsProgress(`reproduce ${experiment.name}`, quiet);
   try {
-    await runSweep(experiment, { out: into, workers, shard, maxRuns: runs, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
+    await runSweep(experiment, { model, out: into, workers, shard, maxRuns: runs, onProgress: (p) => progress.update(p.done, p.total, p.failed) });
     // `defsim run --baseline` adds effects.json to its sweep directory (runners/effects/run-baseline.ts).
     if (typeof manifest.files === 'object' && manifest.files !== null && 'effects.json' in manifest.files) writeEffectsJson(into);
   } finally {

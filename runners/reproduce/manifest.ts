@@ -7,9 +7,11 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
-import { MODEL_VERSION } from '../../agents/model.js';
 import { InputError } from '../../engine/errors.js';
-import { packageVersion } from '../outputs.js';
+import { packageVersion } from '../io/outputs.js';
+import type { LoadedModel, ModelIdentity } from '../model/load.js';
+
+export { manifestModel } from '../model/manifest-model.js';
 
 /** The fields every manifest has (docs/FORMATS.md); each kind adds its own. */
 export interface Manifest {
@@ -17,6 +19,8 @@ export interface Manifest {
   /** Output file name (relative to the directory) → sha256. */
   files: Record<string, string>;
   version?: string;
+  /** The model that made it (absent in manifests from before models had names: the defection model). */
+  model?: ModelIdentity;
   modelVersion?: string;
   node?: string;
   [key: string]: unknown;
@@ -66,9 +70,9 @@ export function checkFiles(dir: string, manifest: Manifest): void {
 }
 
 /** Lines for each version the manifest records that differs from the one running now. */
-export function versionWarnings(dir: string, manifest: Manifest): string[] {
+export function versionWarnings(dir: string, manifest: Manifest, model: LoadedModel): string[] {
   const now: [string, string | undefined, string][] = [
-    ['model version', manifest.modelVersion, MODEL_VERSION],
+    ['model version', manifest.modelVersion, model.definition.version],
     ['defsim version', manifest.version, packageVersion()],
     ['Node version', manifest.node, process.version],
   ];

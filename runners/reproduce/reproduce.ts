@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../engine/errors.js';
-import { asOutputError } from '../output-error.js';
-import { defaultWorkers } from '../sweep-pool.js';
-import { checkWorkers } from '../sweep.js';
+import { asOutputError } from '../io/output-error.js';
+import { defaultWorkers } from '../sweep/pool.js';
+import { checkWorkers } from '../sweep/sweep.js';
 import { RERUNS } from './kinds.js';
-import { checkFiles, readManifest, sha256File, versionWarnings } from './manifest.js';
+import { MODEL_OPTION } from '../model/option.js';
+import { checkFiles, manifestModel, readManifest, sha256File, versionWarnings } from './manifest.js';
 
 export interface ReproduceOptions {
   /** Worker threads for sweeps (default: the number of cores). */
@@ -22,6 +23,8 @@ export interface ReproduceOptions {
   quiet?: boolean;
   /** Keep the re-run's directory (its path is in the outcome) instead of removing it. */
   keep?: boolean;
+  /** The model module to re-run with when the one the manifest records has moved (its sha256 must match). */
+  model?: string;
   /** Called with each version warning before the re-run starts. */
   onWarning?: (line: string) => void;
 }
@@ -55,11 +58,12 @@ export async function reproduce(dir: string, options: ReproduceOptions = {}): Pr
     throw new InputError(`'${join(dir, 'manifest.json')}': a result of kind ${JSON.stringify(manifest.kind)} cannot be reproduced (allowed: ${Object.keys(RERUNS).join(', ')})`);
   }
   checkFiles(dir, manifest);
-  const warnings = versionWarnings(dir, manifest);
+  const model = await manifestModel(dir, manifest, options.model);
+  const warnings = versionWarnings(dir, manifest, model);
   for (const line of warnings) options.onWarning?.(line);
   const into = makeTemporaryDirectory(dir);
   try {
-    await rerun({ dir, manifest, into, workers, quiet: options.quiet ?? false });
+    await rerun({ dir, manifest, model, into, workers, quiet: options.quiet ?? false });
     const files = Object.entries(manifest.files).map(([file, recorded]): FileComparison => {
       const path = join(into, file);
       const rerunHash = existsSync(path) ? sha256File(path) : null;
@@ -88,6 +92,7 @@ function roomierTemp(dir: string): string {
 
 interface ReproduceArgs {
   dir: string;
+  model?: string;
   workers?: string;
   keep: boolean;
   quiet: boolean;
@@ -99,13 +104,14 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
   builder: (y: Argv) =>
     y
       .positional('dir', { type: 'string', describe: 'A result directory holding manifest.json' })
+      .option('model', { ...MODEL_OPTION, describe: 'The model module to re-run with, when the file the manifest records has moved (default: the model the manifest records; its sha256 must match)' })
       .option('workers', { type: 'string', describe: `Worker threads for sweeps (default: the number of cores, ${defaultWorkers()} here)` })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the re-run (its directory is printed) to compare files by hand' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<ReproduceArgs>,
   handler: async (args) => {
     const outcome = await reproduce(args.dir, {
       workers: args.workers === undefined ? undefined : checkWorkers(args.workers),
-      keep: args.keep, quiet: args.quiet,
+      keep: args.keep, quiet: args.quiet, model: args.model,
       onWarning: (line) => process.stderr.write(`defsim reproduce: warning: ${line}\n`),
     });
     const width = Math.max(...outcome.files.map((f) => f.file.length));

@@ -11,11 +11,12 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError, inputError } from '../../engine/errors.js';
 import { checkValue, int, num } from '../../engine/schema.js';
-import { MODEL_VERSION } from '../../agents/model.js';
-import { lockDirectory } from '../lock.js';
-import { writingTo } from '../output-error.js';
-import { toolInfo, writeFileAtomic, jsonText } from '../outputs.js';
-import { runsProgress } from '../progress.js';
+import type { LoadedModel } from '../model/load.js';
+import { MODEL_OPTION } from '../model/option.js';
+import { lockDirectory } from '../io/lock.js';
+import { writingTo } from '../io/output-error.js';
+import { toolInfo, writeFileAtomic, jsonText } from '../io/outputs.js';
+import { runsProgress } from '../io/progress.js';
 import { analyzeOutput, type AnalysisSettings, type Method, type OutputAnalysis } from './analyze.js';
 import { DEFAULT_MAX_WIDTH, DEFAULT_MOVE_TOLERANCE } from './convergence.js';
 import { designManifest, designProblem } from './design.js';
@@ -25,8 +26,7 @@ import {
 } from './files.js';
 import { morrisDesignChunks } from './morris-sample.js';
 import { quantile } from './distributions.js';
-import { CsvFile, csvCell } from '../sweep-files.js';
-import { formatNumber } from '../simulate.js';
+import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
 import { buildOutputs, type OutputSeries } from './outputs.js';
 import { factorsOf, toSalibProblem, type Problem } from './problem.js';
 import { DEFAULT_RESAMPLES } from './sobol-analysis.js';
@@ -61,6 +61,7 @@ function methodOf(value: unknown): Method {
 
 interface AnalyzeArgs {
   dir?: string;
+  model?: string;
   problem?: string;
   method?: string;
   x?: string;
@@ -95,6 +96,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .positional('dir', { type: 'string', describe: 'A finished sweep with a sobol or morris design' })
       .option('problem', { type: 'string', describe: "SALib's problem definition (JSON or YAML) for outputs computed elsewhere (with --method, --x, --y, --out)" })
       .option('method', { type: 'string', describe: 'sobol or morris (with --problem)' })
+      .option('model', { ...MODEL_OPTION, describe: "The model module of the sweep, when the file its manifest records has moved (default: the manifest's model; its sha256 must match)" })
       .option('x', { type: 'string', describe: 'X.csv: one column per input (header: the names), one row per point, in SALib row order' })
       .option('y', { type: 'string', describe: 'Y.csv: one column per output (header: the output names), the same rows' })
       .option('out', { type: 'string', describe: 'Write the analysis as a directory of its own (default for a sweep: into DIR, report in DIR/report/)' })
@@ -113,7 +115,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const external = args.problem !== undefined || args.x !== undefined || args.y !== undefined;
     if (external && args.dir !== undefined) throw new InputError('give either a sweep directory or --problem with --x and --y, not both');
     if (!external && args.dir === undefined) throw new InputError('name a sweep directory (defsim analyze DIR) or outputs computed elsewhere (--problem, --method, --x, --y, --out)');
-    // One writer per directory (runners/lock.ts): the sweep directory, or --out.
+    // One writer per directory (runners/io/lock.ts): the sweep directory, or --out.
     const target = external ? args.out : (args.out ?? args.dir);
     if (target === undefined) throw new InputError('outputs computed elsewhere need all of --problem, --method, --x, --y and --out');
     const rerun = ['defsim', 'analyze', ...process.argv.slice(3)].join(' ');
@@ -170,7 +172,7 @@ function analyseAll(method: Method, problem: Problem, unitX: Float64Array, outpu
   return out;
 }
 
-function analysisManifest(method: Method, problem: Problem, settings: AnalysisSettings & { threshold: number }, analysed: Analysed[], extra: Record<string, unknown>): Record<string, unknown> {
+function analysisManifest(method: Method, problem: Problem, settings: AnalysisSettings & { threshold: number }, analysed: Analysed[], extra: Record<string, unknown>, model?: LoadedModel): Record<string, unknown> {
   const tool = toolInfo();
   return {
     kind: 'sensitivity',
@@ -188,7 +190,7 @@ function analysisManifest(method: Method, problem: Problem, settings: AnalysisSe
       : 'SALib analyze.morris: mu, mu* (Campolongo et al. 2007), sigma; mu* interval ± 1.96 × bootstrap sd over trajectories (docs/SENSITIVITY.md)',
     outputs: analysed.filter((a) => !a.result.skipped).map((a) => a.output),
     skipped: analysed.filter((a) => a.result.skipped).map((a) => ({ name: a.output.name, reason: (a.result as { reason: string }).reason })),
-    ...tool, modelVersion: MODEL_VERSION,
+    ...tool, ...(model ? { model: model.identity, modelVersion: model.definition.version } : {}),
   };
 }
 
@@ -202,16 +204,17 @@ function resultFiles(analysed: Analysed[]): Record<string, string> {
 
 async function analyzeSweep(args: AnalyzeArgs): Promise<string> {
   const dir = args.dir!;
-  const sweep = loadSweepForAnalysis(dir);
+  const sweep = await loadSweepForAnalysis(dir, args.model);
+  const model = sweep.model.definition;
   const method = sweep.design.type;
-  const problem = designProblem(sweep.design);
+  const problem = designProblem(model, sweep.design);
   const settings = commonSettings(args, sweep.experiment.seed);
   if (method === 'morris') settings.levels = sweep.design.levels;
   if (method === 'sobol') settings.secondOrder = sweep.design.secondOrder;
   const metrics = args.metrics === undefined ? sweep.metricNames : args.metrics.split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of metrics) if (!sweep.metricNames.includes(m)) throw inputError('--metrics', m, `metrics of this sweep: ${sweep.metricNames.join(', ')}`);
   if (args.out !== undefined) checkAnalysisDirectory(args.out);
-  const outputs = buildOutputs(sweep.runs, metrics, sweep.baseline);
+  const outputs = buildOutputs(sweep.runs, metrics, sweep.baseline, model.outcomes?.spendMetric ?? null);
   const R = sweep.runs.replicates;
   const analysed = analyseAll(method, problem, sweep.unit.unit, outputs, settings, args.quiet,
     (o) => ({ ...seedNoise(o.values, o.replicateValues, R, sweep.commonSeeds), rows: sweep.unit.rows, replicates: R }));
@@ -223,10 +226,10 @@ async function analyzeSweep(args: AnalyzeArgs): Promise<string> {
       experimentHash: sweep.manifest.experimentHash, replicates: R, seeds: sweep.experiment.seeds, failedRuns: sweep.failedRuns,
       ...(sweep.baseline ? { baseline: sweep.baseline } : {}),
     },
-    design: designManifest(sweep.design, sweep.experiment.seed),
+    design: designManifest(model, sweep.design, sweep.experiment.seed),
     eachPointsOutput: 'the mean of its replicates (finite values only)',
     seedNoise: `seed-noise.csv: the mean variance of a point's replicate mean over the variance of the point outputs${sweep.commonSeeds ? ", after taking out each replicate's shift common to all points (seeds: common)" : ''}`,
-  });
+  }, sweep.model);
   const target = args.out ?? dir;
   writeAnalysisFiles(target, files, manifest, args.out ? 'manifest.json' : SWEEP_ANALYSIS_MANIFEST);
   if (!args.quiet) summarise(target, analysed, Object.keys(files));
@@ -336,7 +339,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const method = methodOf(args.method);
     const problem = readProblemFile(args.problem);
     const out = args.out ?? 'X.csv';
-    // One writer per directory (runners/lock.ts): the one X.csv and its manifest go into.
+    // One writer per directory (runners/io/lock.ts): the one X.csv and its manifest go into.
     const lock = lockDirectory(dirname(out), { key: '--out' });
     try {
       writeSample(args, method, problem, out);

@@ -9,12 +9,13 @@
  * (floor(from + u·(to − from + 1))); a normal is rounded; a list is picked by floor(u·n).
  */
 import { InputError, inputError } from '../../engine/errors.js';
-import { allowedText, flattenSchema, type ParamSpec } from '../../engine/schema.js';
-import { PARAMETER_SCHEMA } from '../../agents/params.js';
+import type { ModelDefinition } from '../../engine/model.js';
+import { allowedText, type ParamSpec } from '../../engine/schema.js';
+import { parameterSpec } from '../model/parameters.js';
 import {
-  SCENARIO_KEY, checkFileValue, checkRunCount, checkedList, dimensionSpec, mapping, parameterSpec,
+  SCENARIO_KEY, checkFileValue, checkRunCount, checkedList, dimensionSpec, mapping,
   type ParameterValue,
-} from '../experiment.js';
+} from '../sweep/file-values.js';
 import { quantile, type Distribution } from './distributions.js';
 import { sampleMorris } from './morris-sample.js';
 import { checkProblem, factorsOf, toSalibProblem, type Problem } from './problem.js';
@@ -65,11 +66,11 @@ function integerSetting(where: string, value: unknown, min: number, max: number,
 }
 
 /** Check and resolve a `sobol` or `morris` design mapping. */
-export function resolveSampledDesign(type: 'sobol' | 'morris', raw: unknown, maxRuns: number, replicates: number): SampledDesign {
+export function resolveSampledDesign(model: ModelDefinition, type: 'sobol' | 'morris', raw: unknown, maxRuns: number, replicates: number): SampledDesign {
   const design = mapping('design', raw, SAMPLED_DESIGN_KEYS[type]);
-  const parameters = resolveParameters(design.parameters);
+  const parameters = resolveParameters(model, design.parameters);
   const groups = resolveGroups(design.groups, Object.keys(parameters));
-  const cross = resolveCross(design.cross, Object.keys(parameters));
+  const cross = resolveCross(model, design.cross, Object.keys(parameters));
   const base: SampledBase = { parameters, ...(groups ? { groups } : {}), ...(cross ? { cross } : {}) };
   let resolved: SampledDesign;
   if (type === 'sobol') {
@@ -86,7 +87,7 @@ export function resolveSampledDesign(type: 'sobol' | 'morris', raw: unknown, max
     const candidates = design.candidates === undefined ? undefined : integerSetting('design.candidates', design.candidates, trajectories + 1, 10_000);
     resolved = { type, trajectories, levels, ...(candidates !== undefined ? { candidates } : {}), ...base };
   }
-  const problem = designProblem(resolved);
+  const problem = designProblem(model, resolved);
   if (factorsOf(problem).names.length < 2) throw inputError('design.groups', design.groups, 'groups that leave at least two factors to compare');
   if (resolved.type === 'morris') {
     for (const [key, range] of Object.entries(parameters)) {
@@ -95,17 +96,17 @@ export function resolveSampledDesign(type: 'sobol' | 'morris', raw: unknown, max
       }
     }
   }
-  checkRunCount(designRows(resolved) * crossCombinations(resolved.cross).length, replicates, maxRuns);
+  checkRunCount(designRows(model, resolved) * crossCombinations(resolved.cross).length, replicates, maxRuns);
   return resolved;
 }
 
-function resolveParameters(value: unknown): Record<string, SampledRange> {
+function resolveParameters(model: ModelDefinition, value: unknown): Record<string, SampledRange> {
   const parameters = mapping('design.parameters', value);
   const out: Record<string, SampledRange> = {};
   for (const [key, range] of Object.entries(parameters)) {
     const where = `design.parameters.${key}`;
     if (key === SCENARIO_KEY) throw new InputError(`invalid key '${where}': vary the scenario with 'design.cross: { scenario: [...] }' (every sample is then run under each)`);
-    out[key] = resolveRange(where, parameterSpec(where, key, range), range);
+    out[key] = resolveRange(where, parameterSpec(model, where, key, range), range);
   }
   if (Object.keys(out).length < 1) throw inputError('design.parameters', value, 'at least one parameter with a range');
   return out;
@@ -166,7 +167,7 @@ function resolveGroups(value: unknown, parameters: string[]): Record<string, str
   return out;
 }
 
-function resolveCross(value: unknown, parameters: string[]): Record<string, ParameterValue[]> | undefined {
+function resolveCross(model: ModelDefinition, value: unknown, parameters: string[]): Record<string, ParameterValue[]> | undefined {
   if (value === undefined) return undefined;
   const cross = mapping('design.cross', value);
   const out: Record<string, ParameterValue[]> = {};
@@ -174,7 +175,7 @@ function resolveCross(value: unknown, parameters: string[]): Record<string, Para
     const where = `design.cross.${key}`;
     if (parameters.includes(key)) throw new InputError(`invalid key '${where}': '${key}' is already sampled in design.parameters (allowed: a key that is not sampled, e.g. scenario)`);
     if (!Array.isArray(values)) throw inputError(where, values, 'a non-empty list of values; every design row is run at each');
-    const checked = checkedList(where, dimensionSpec(where, key, values), values);
+    const checked = checkedList(where, dimensionSpec(model, where, key, values), values);
     if (new Set(checked.map(String)).size !== checked.length) throw inputError(where, values, 'a list without repeats');
     out[key] = checked;
   }
@@ -183,8 +184,8 @@ function resolveCross(value: unknown, parameters: string[]): Record<string, Para
 }
 
 /** Design rows (before crossing): N·(2k+2) or N·(k+2) for Sobol, r·(k+1) for Morris; k = factors. */
-export function designRows(design: SampledDesign): number {
-  const k = factorsOf(designProblem(design)).names.length;
+export function designRows(model: ModelDefinition, design: SampledDesign): number {
+  const k = factorsOf(designProblem(model, design)).names.length;
   return design.type === 'sobol' ? saltelliRows(design.samples, k, design.secondOrder) : design.trajectories * (k + 1);
 }
 
@@ -196,11 +197,11 @@ export function crossCombinations(cross: Record<string, ParameterValue[]> | unde
 }
 
 /** The sensitivity problem of a design: one input per parameter, in order; groups as labels. */
-export function designProblem(design: SampledDesign): Problem {
+export function designProblem(model: ModelDefinition, design: SampledDesign): Problem {
   const names = Object.keys(design.parameters);
   const groupOf = new Map<string, string>();
   for (const [group, members] of Object.entries(design.groups ?? {})) for (const m of members) groupOf.set(m, group);
-  const dists = names.map((name) => unitDistribution(name, design.parameters[name]));
+  const dists = names.map((name) => unitDistribution(model, name, design.parameters[name]));
   const groups = groupOf.size > 0 ? names.map((n) => groupOf.get(n) ?? n) : undefined;
   return checkProblem({ names, dists, ...(groups ? { groups } : {}) }, 'design');
 }
@@ -210,26 +211,26 @@ export function designProblem(design: SampledDesign): Problem {
  * a uniform whose floor is the value run: an integer range [from, to] is unif [from, to + 1], a list
  * of n values unif [0, n] (the value is the entry at the floor).
  */
-function unitDistribution(name: string, range: SampledRange): Distribution {
+function unitDistribution(model: ModelDefinition, name: string, range: SampledRange): Distribution {
   if (Array.isArray(range)) return { kind: 'unif', low: 0, high: range.length };
   if ('dist' in range) {
     return range.from !== undefined ? { kind: 'truncnorm', low: range.from, high: range.to!, mean: range.mean, sd: range.sd } : { kind: 'norm', mean: range.mean, sd: range.sd };
   }
-  const integer = isIntegerParameter(name);
+  const integer = isIntegerParameter(model, name);
   if (range.log) return { kind: 'logunif', low: range.from, high: range.to };
   return { kind: 'unif', low: range.from, high: integer ? range.to + 1 : range.to };
 }
 
-function isIntegerParameter(name: string): boolean {
-  const spec = parameterSpec(name, name, undefined);
+function isIntegerParameter(model: ModelDefinition, name: string): boolean {
+  const spec = parameterSpec(model, name, name, undefined);
   return spec.type === 'number' && spec.integer;
 }
 
 /** The value a parameter takes at unit coordinate u. */
-export function parameterValue(name: string, range: SampledRange, u: number): ParameterValue {
+export function parameterValue(model: ModelDefinition, name: string, range: SampledRange, u: number): ParameterValue {
   if (Array.isArray(range)) return range[Math.min(range.length - 1, Math.floor(u * range.length))];
-  const x = quantile(unitDistribution(name, range), u);
-  const integer = isIntegerParameter(name);
+  const x = quantile(unitDistribution(model, name, range), u);
+  const integer = isIntegerParameter(model, name);
   if ('dist' in range) {
     const v = integer ? Math.round(x) : x;
     return range.from !== undefined ? Math.min(range.to!, Math.max(range.from, v)) : v;
@@ -239,32 +240,32 @@ export function parameterValue(name: string, range: SampledRange, u: number): Pa
 }
 
 /** The unit design of an experiment's sampled design (its seed is the experiment seed). */
-export function unitDesign(design: SampledDesign, seed: number): Design {
-  const problem = designProblem(design);
+export function unitDesign(model: ModelDefinition, design: SampledDesign, seed: number): Design {
+  const problem = designProblem(model, design);
   return design.type === 'sobol'
     ? sampleSobol(problem, design.samples, { seed, secondOrder: design.secondOrder })
     : sampleMorris(problem, design.trajectories, { seed, levels: design.levels, candidates: design.candidates });
 }
 
 /** The values of every point in point order: each design row at each cross combination. */
-export function sampledPoints(design: SampledDesign, seed: number): Record<string, ParameterValue>[] {
-  const unit = unitDesign(design, seed);
+export function sampledPoints(model: ModelDefinition, design: SampledDesign, seed: number): Record<string, ParameterValue>[] {
+  const unit = unitDesign(model, design, seed);
   const names = Object.keys(design.parameters);
   const combinations = crossCombinations(design.cross);
   const points: Record<string, ParameterValue>[] = [];
   for (let row = 0; row < unit.rows; row++) {
     const sampled: Record<string, ParameterValue> = {};
-    names.forEach((name, j) => (sampled[name] = parameterValue(name, design.parameters[name], unit.unit[row * names.length + j])));
+    names.forEach((name, j) => (sampled[name] = parameterValue(model, name, design.parameters[name], unit.unit[row * names.length + j])));
     for (const combination of combinations) points.push({ ...sampled, ...combination });
   }
   return points;
 }
 
 /** What the manifest records about a sampled design: the problem in SALib's form and the row layout. */
-export function designManifest(design: SampledDesign, seed: number): Record<string, unknown> {
-  const problem = designProblem(design);
+export function designManifest(model: ModelDefinition, design: SampledDesign, seed: number): Record<string, unknown> {
+  const problem = designProblem(model, design);
   const combinations = crossCombinations(design.cross);
-  const rows = designRows(design);
+  const rows = designRows(model, design);
   return {
     method: design.type,
     problem: toSalibProblem(problem),
@@ -279,19 +280,22 @@ export function designManifest(design: SampledDesign, seed: number): Record<stri
   };
 }
 
-/** The JSON Schema entries of the two designs (for schema/experiment.schema.json). */
-export function sampledDesignJsonSchemas(): Record<string, unknown>[] {
-  const paths = [...flattenSchema(PARAMETER_SCHEMA).keys()];
+/**
+ * The JSON Schema entries of the two designs (for schema/experiment.schema.json), for the
+ * parameter paths of one model (null: any dotted path, for a model the schema does not know).
+ */
+export function sampledDesignJsonSchemas(paths: readonly string[] | null): Record<string, unknown>[] {
+  const names = (extra: string[] = []) => (paths ? { enum: [...extra, ...paths] } : { type: 'string', pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$' });
   const parameters = {
-    type: 'object', minProperties: 1, propertyNames: { enum: paths }, additionalProperties: { $ref: '#/$defs/sampledRange' },
+    type: 'object', minProperties: 1, propertyNames: names(), additionalProperties: { $ref: '#/$defs/sampledRange' },
     description: 'The sampled parameters (dotted paths) and their ranges',
   };
   const groups = {
-    type: 'object', additionalProperties: { type: 'array', minItems: 1, items: { enum: paths } },
+    type: 'object', additionalProperties: { type: 'array', minItems: 1, items: names() },
     description: 'Group name → parameters that vary together as one factor (SALib groups)',
   };
   const cross = {
-    type: 'object', minProperties: 1, propertyNames: { enum: [SCENARIO_KEY, ...paths] }, additionalProperties: { type: 'array', minItems: 1 },
+    type: 'object', minProperties: 1, propertyNames: paths ? names([SCENARIO_KEY]) : { type: 'string' }, additionalProperties: { type: 'array', minItems: 1 },
     description: 'Keys (e.g. scenario) whose every combination each design row is run at',
   };
   return [

@@ -9,17 +9,18 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, inputError } from '../../engine/errors.js';
-import { loadExperiment, type Experiment, type ParameterValue } from '../experiment.js';
-import { fileOperation } from '../fault-injection.js';
-import { LOCK_FILE } from '../lock.js';
-import { makeDirectory } from '../output-error.js';
 import { createHash } from 'node:crypto';
+import { loadExperiment, type Experiment, type ParameterValue } from '../sweep/experiment.js';
+import type { LoadedModel } from '../model/load.js';
+import { manifestModel } from '../model/manifest-model.js';
+import { fileOperation } from '../io/fault-injection.js';
+import { LOCK_FILE } from '../io/lock.js';
+import { makeDirectory } from '../io/output-error.js';
 import { sha256File } from '../reproduce/manifest.js';
-import { forEachCsvRecord, readNumberColumns } from '../csv-columns.js';
-import { jsonText, sha256, writeFileAtomic } from '../outputs.js';
-import { readStructuredFile } from '../parameters.js';
-import { formatNumber } from '../simulate.js';
-import { csvCell } from '../sweep-files.js';
+import { forEachCsvRecord, readNumberColumns } from '../io/csv-columns.js';
+import { jsonText, sha256, writeFileAtomic } from '../io/outputs.js';
+import { readStructuredFile } from '../io/structured-file.js';
+import { csvCell, formatNumber } from '../io/csv.js';
 import type { ConvergenceRow, IndexRow } from './convergence.js';
 import { crossCombinations, sampledPoints, unitDesign, type SampledDesign } from './design.js';
 import type { RunValues } from './outputs.js';
@@ -28,7 +29,7 @@ import type { Design } from './sobol-sample.js';
 
 /**
  * A numeric CSV with a header: the column names and the columns as Float64Arrays (an empty cell is
- * NaN), read a chunk at a time with no object per row (runners/csv-columns.ts). Duplicate column
+ * NaN), read a chunk at a time with no object per row (runners/io/csv-columns.ts). Duplicate column
  * names are refused: an output named twice cannot be told apart in the results.
  */
 export function readNumberTable(path: string, what: string): { header: string[]; columns: Float64Array[]; rows: number } {
@@ -52,6 +53,8 @@ export interface SweepForAnalysis {
   readonly dir: string;
   readonly manifest: Record<string, unknown>;
   readonly manifestSha256: string;
+  /** The model the sweep ran (its manifest's `model`, or --model for a module that moved). */
+  readonly model: LoadedModel;
   readonly experiment: Experiment;
   readonly design: SampledDesign;
   readonly unit: Design;
@@ -71,7 +74,7 @@ function readJson(path: string, what: string): Record<string, unknown> {
 }
 
 /** Read a finished sobol or morris sweep; bad or unfinished directories are refused with one message. */
-export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
+export async function loadSweepForAnalysis(dir: string, modelOverride?: string): Promise<SweepForAnalysis> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError('DIR', dir, 'a sweep result directory (written by defsim sweep)');
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
@@ -82,13 +85,14 @@ export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
   const manifest = readJson(manifestPath, 'the sweep manifest');
   if (manifest.kind !== 'sweep') throw new InputError(`'${dir}' holds a ${String(manifest.kind)} result (allowed: a sweep with a sobol or morris design)`);
   if (manifest.shard !== undefined) throw new InputError(`'${dir}' holds shard ${String(manifest.shard)} of a sweep (allowed: the whole sweep: combine the shards with defsim merge first)`);
-  const experiment = loadExperiment(manifest.experiment as Experiment, { maxRuns: Number.MAX_SAFE_INTEGER });
+  const model = await manifestModel(dir, manifest, modelOverride);
+  const experiment = loadExperiment(manifest.experiment as Experiment, { maxRuns: Number.MAX_SAFE_INTEGER, model });
   const design = experiment.design;
   if (design.type !== 'sobol' && design.type !== 'morris') {
     throw new InputError(`'${dir}' holds a ${design.type} sweep (allowed: a sweep whose design is sobol or morris; see docs/SENSITIVITY.md)`);
   }
-  const unit = unitDesign(design, experiment.seed);
-  const points = sampledPoints(design, experiment.seed);
+  const unit = unitDesign(model.definition, design, experiment.seed);
+  const points = sampledPoints(model.definition, design, experiment.seed);
   const combinations = crossCombinations(design.cross);
   const replicates = experiment.replicates;
   const metricNames = (manifest.metrics as string[] | undefined) ?? [];
@@ -143,7 +147,7 @@ export function loadSweepForAnalysis(dir: string): SweepForAnalysis {
   if (runs !== total) throw new InputError(`'${runsPath}' has ${runs} runs; the design makes ${total}`);
   const baseline = (experiment as Experiment & { baseline?: Record<string, ParameterValue> }).baseline;
   return {
-    dir, manifest, manifestSha256: sha256(manifestText), experiment, design, unit,
+    dir, manifest, manifestSha256: sha256(manifestText), model, experiment, design, unit,
     runs: { rows: unit.rows, replicates, combinations, metrics },
     metricNames, commonSeeds: experiment.seeds === 'common', failedRuns: failed,
     ...(baseline ? { baseline } : {}),

@@ -11,7 +11,7 @@
  * from which seed-noise.ts estimates how much of the output's variance is seed noise.
  */
 import { InputError } from '../../engine/errors.js';
-import type { ParameterValue } from '../experiment.js';
+import type { ParameterValue } from '../sweep/experiment.js';
 
 export type Statistic = 'mean' | 'effect' | 'effect_per_million_usd';
 
@@ -39,7 +39,7 @@ export interface RunValues {
 
 /** Metrics that are not given per $1M over the baseline: money itself, ratios already, bookkeeping. */
 const NO_PER_DOLLAR = /^(spend_usd|budget_left_usd|calibration_.*)$|per_million_usd$|^cost_per_/;
-/** The metric holding spend, for per-$1M effects. */
+/** The defection model's spend metric (the default of buildOutputs). */
 export const SPEND_METRIC = 'spend_usd';
 
 export function outputName(metric: string, statistic: Statistic, cross: Readonly<Record<string, ParameterValue>>): string {
@@ -75,12 +75,15 @@ function meanOf(values: Float64Array, from: number, count: number): number {
   return n > 0 ? sum / n : NaN;
 }
 
-/** Every output of a sampled sweep, in metric order; per metric: the means, then effects and per-$1M effects per combination. */
-export function buildOutputs(runs: RunValues, metrics: readonly string[], baseline?: Readonly<Record<string, ParameterValue>>): OutputSeries[] {
+/**
+ * Every output of a sampled sweep, in metric order; per metric: the means, then effects and (with
+ * a spend metric: the model's `outcomes.spendMetric`, null for none) per-$1M effects per combination.
+ */
+export function buildOutputs(runs: RunValues, metrics: readonly string[], baseline?: Readonly<Record<string, ParameterValue>>, spendMetric: string | null = SPEND_METRIC): OutputSeries[] {
   const { rows, replicates: R, combinations } = runs;
   const C = combinations.length;
   const bases = baselineCombinations(combinations, baseline);
-  const spend = runs.metrics.get(SPEND_METRIC);
+  const spend = spendMetric === null ? undefined : runs.metrics.get(spendMetric);
   const out: OutputSeries[] = [];
   const at = (row: number, c: number) => (row * C + c) * R;
   for (const metric of metrics) {
@@ -105,7 +108,7 @@ export function buildOutputs(runs: RunValues, metrics: readonly string[], baseli
       }
       const base = { metric, cross: combinations[c], baseline: combinations[b] };
       out.push({ ...base, name: outputName(metric, 'effect', combinations[c]), statistic: 'effect', values: effect, replicateValues: paired });
-      if (!spend || NO_PER_DOLLAR.test(metric)) continue;
+      if (!spend || metric === spendMetric || NO_PER_DOLLAR.test(metric)) continue;
       // Per sample: the effect over the mean extra spend; undefined (NaN) where no extra money was spent.
       const perDollar = effect.map((e, row) => (extraSpend[row] > 0 ? e / extraSpend[row] : NaN));
       const pairedPerDollar = paired.map((d, i) => {
