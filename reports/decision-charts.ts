@@ -181,7 +181,8 @@ export function decisionLead(result: DecisionResult): DecisionLead {
     columns: ['criterion', 'most likely best (share of worlds)', 'its outcome: mean [95% of worlds]', 'its regret: mean / 90% of worlds / worst', 'unknown that matters most (share of EVPI)', 'where the expected best is not best (density, coverage)'],
     rows: result.criteria.map((c) => {
       const best = byPolicy(result, c, c.mostLikelyBest);
-      const top = mostValuable(valueRows(result, c).ranked);
+      const ranked = valueRows(result, c).ranked;
+      const top = mostValuable(ranked);
       const s = result.scenarios.get(c.name);
       const box = s?.box && s.box.dimensions.length > 0 ? `${limitsText(result, s.box.dimensions)} (${percent(s.box.density)}, ${percent(s.box.coverage)})` : s && !(s.caseShare > 0) ? 'never' : 'spread out';
       return [
@@ -189,7 +190,7 @@ export function decisionLead(result: DecisionResult): DecisionLead {
         best ? `${best.policy} (${percent(best.probabilityBest)})` : '–',
         best ? `${amount(best.expectedEffect, c)} [${amount(best.effectLow, c)}, ${amount(best.effectHigh, c)}]` : '–',
         best ? `${amount(best.expectedRegret, c)} / ${amount(best.p90Regret, c)} / ${amount(best.maxRegret, c)}` : '–',
-        top ? `${top.parameter} (${percent(top.shareOfEvpi)})` : '–',
+        top ? `${top.parameter} (${percent(top.shareOfEvpi)})` : ranked[0] ? `${ranked[0].parameter} (${percent(ranked[0].shareOfEvpi)}; not distinguishable from 0)` : '–',
         box,
       ];
     }),

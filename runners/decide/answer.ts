@@ -63,13 +63,18 @@ export function boxText(dimensions: readonly { parameter: string; low: number | 
 /** Limits of PRIM's box printed in the answer (the most significant). */
 const SHOWN_LIMITS = 3;
 
+type EvppiRow = CriterionDecision['information']['rows'][number];
+
 /**
- * The parameter or group whose EVPPI is largest among those distinguishable from 0 (above two
- * standard errors: the estimator is biased up by about one), or null.
+ * The unknown the choice depends on most: the parameter or group with the largest EVPPI among
+ * those distinguishable from 0 (above two standard errors: the estimator is biased up by about
+ * one), else the largest of all, marked not distinguishable; null without any.
  */
-export function mostValuable(d: CriterionDecision): CriterionDecision['information']['rows'][number] | null {
-  const rows = d.information.rows.filter((r) => r.kind !== 'all' && r.evppi > 2 * r.evppiSe);
-  return rows.sort((a, b) => b.evppi - a.evppi)[0] ?? null;
+export function mostValuable(d: CriterionDecision): { row: EvppiRow; distinguishable: boolean } | null {
+  const ranked = d.information.rows.filter((r) => r.kind !== 'all').sort((a, b) => b.evppi - a.evppi);
+  const clear = ranked.find((r) => r.evppi > 2 * r.evppiSe);
+  if (clear) return { row: clear, distinguishable: true };
+  return ranked[0] ? { row: ranked[0], distinguishable: false } : null;
 }
 
 const percent = (v: number) => (Number.isFinite(v) ? `${Math.round(100 * v)}%` : '–');
@@ -89,9 +94,12 @@ export function answerLines(decisions: readonly CriterionDecision[], context: An
     const top = mostValuable(d);
     let depends: string;
     if (!(d.information.evpi > 0)) depends = `Nothing to learn: ${expected.policy} is best in every world (EVPI 0).`;
-    else if (!top) depends = `No single unknown's value of information can be told from 0 with ${d.comparison.worlds} worlds (EVPI ${valueText(d.information.evpi, unit)}).`;
+    else if (!top) depends = `EVPI ${valueText(d.information.evpi, unit)}.`;
     else {
-      depends = `Depends most on ${top.kind === 'group' ? `the group ${top.parameter} (${top.members.length} parameters)` : top.parameter}: knowing it is worth ${valueText(top.evppi, unit)} (${percent(top.shareOfEvpi)} of EVPI ${valueText(d.information.evpi, unit)}).`;
+      const { row, distinguishable } = top;
+      const share = row.shareOfEvpi >= 0.995 ? 'about all' : percent(row.shareOfEvpi);
+      depends = `Depends most on ${row.kind === 'group' ? `the group ${row.parameter} (${row.members.length} parameters)` : row.parameter}: knowing it is worth ${valueText(row.evppi, unit)} (${share} of EVPI ${valueText(d.information.evpi, unit)})` +
+        `${distinguishable ? '' : `, not distinguishable from 0 with ${d.comparison.worlds} worlds (± ${valueText(1.96 * row.evppiSe, unit)})`}.`;
     }
     const s = d.scenarios;
     let flips = '';

@@ -129,7 +129,7 @@ function fileWorlds(model: ModelDefinition, spec: { file: string; sample?: numbe
   const path = 'file' in spec ? spec.file : spec.csv;
   const file = readWorlds(path);
   const { names, columns } = file.parameters;
-  const specs = names.map((name) => worldParameterSpec(model, `${path} column ${name}`, name, undefined));
+  const specs = names.map((name) => worldParameterSpec(model, name, name, `a column of '${path}'`));
   names.forEach((name, j) => {
     for (let w = 0; w < file.ids.length; w++) checkWorldValue(path, w + 2, file.ids[w], name, specs[j], columns[j][w]);
   });
