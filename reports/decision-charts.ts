@@ -170,10 +170,23 @@ function flipText(result: DecisionResult, s: ScenarioRecord): string {
     (box.meetsThreshold ? '' : ` No box reached the wanted density of ${percent(result.densityThreshold)}: the flips are spread out, and this box is only where they are most frequent.`);
 }
 
+/** For a decide experiment (its manifest records it): what each value is over, and where the worlds came from. */
+function experimentParagraph(result: DecisionResult): string[] {
+  const m = result.manifest as { experiment?: { ticks?: number; replicates?: number }; baseline?: string; source?: { worldsSource?: Record<string, unknown> } };
+  if (!m.experiment || typeof m.baseline !== 'string') return [];
+  const source = m.source?.worldsSource ?? {};
+  const from = source.kind === 'design' ? `a ${String(source.type)} design over ranges (no data)`
+    : source.kind === 'copy' ? 'the worlds.csv of an earlier run'
+      : `${String(source.path)}${typeof source.sample === 'number' ? `, ${source.sample} drawn by their weights from its ${String(source.rows)}` : ''}`;
+  return [`Every outcome is a policy's effect over ${m.baseline} over ${String(m.experiment.ticks)} ticks: in each world the policies and ${m.baseline} ran ${String(m.experiment.replicates)} replicates with the same seeds (paired), other worlds with other seeds. The worlds: ${from}. ` +
+    'How each criterion is computed in a world, and what stands in where a ratio is not a number, is in the manifest (criteria[].definition) and world-criteria.csv.'];
+}
+
 export function decisionLead(result: DecisionResult): DecisionLead {
   const paragraphs = [
     `${result.policies.length} policies compared over ${formatValue(result.worlds, 'number')} worlds (parameter sets${Number.isFinite(result.effectiveSampleSize) && result.effectiveSampleSize < result.worlds - 0.5 ? `; importance weights, effective sample size ${Math.round(result.effectiveSampleSize)}` : ''}) ` +
     `on ${result.criteria.length} criteria. A world's outcome is ${result.replicates ? 'the mean of its replicates' : 'one value'}; "best" is best in that world, and every share below is a (weighted) share of worlds.`,
+    ...experimentParagraph(result),
     ...result.criteria.flatMap((c) => criterionParagraphs(result, c)),
   ];
   const table: KeyTable = {

@@ -112,8 +112,11 @@ export function answerLines(decisions: readonly CriterionDecision[], context: An
         const limits = [...s.box.dimensions].sort((a, b) => a.quasiP - b.quasiP);
         const shown = limits.slice(0, SHOWN_LIMITS);
         const more = limits.length - shown.length;
-        flips = ` It flips where ${boxText(shown, context.parameterUnits)}${more > 0 ? ` (and ${more} more limit${more === 1 ? '' : 's'}: scenarios.csv)` : ''}: ${s.reference} is not best in ${percent(s.box.density)} of those worlds` +
-          `${other ? `, ${other.policy} is best in ${percent(other.probability)}` : ''} (the box holds ${percent(s.box.coverage)} of the ${percent(s.caseShare)} of worlds where ${s.reference} is not best).`;
+        const where = `${boxText(shown, context.parameterUnits)}${more > 0 ? ` (and ${more} more limit${more === 1 ? '' : 's'}: scenarios.csv)` : ''}`;
+        const inside = `${s.reference} is not best in ${percent(s.box.density)} of those worlds${other ? `, ${other.policy} is best in ${percent(other.probability)}` : ''}`;
+        flips = s.box.meetsThreshold
+          ? ` It flips where ${where}: ${inside} (the box holds ${percent(s.box.coverage)} of the ${percent(s.caseShare)} of worlds where ${s.reference} is not best).`
+          : ` ${s.reference} is not best in ${percent(s.caseShare)} of worlds, spread out (no box of parameter values holds them densely); most often where ${where}: ${inside}.`;
       }
     }
     lines.push(`    ${depends}${flips}`);
