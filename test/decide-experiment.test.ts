@@ -116,6 +116,14 @@ describe('defsim decide EXPERIMENT', () => {
     expect(decision.filter((r) => r.criterion === 'strength')).toHaveLength(3);
   });
 
+  it('is checked by defsim validate, which prints its run count', () => {
+    const r = cli(['validate', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('valid: tiny-decide: decide experiment, 8 worlds × 4 scenarios (no-policy and sanctions-only, defection-offer, off-ramp) × 2 paired replicates = 64 runs of 10 ticks; 4 criteria (strength, strength_per_million, army_cost, police)\n');
+    const bad = cli(['validate', experimentFile('bad-validate', { policies: ['off-ramp'] })]);
+    expect(bad.code).toBe(2);
+  });
+
   it('gives the same bytes with one worker', () => {
     const one = join(tmp, 'one-worker');
     const r = cli(['decide', file, '--out', one, '--workers', '1', '--quiet', '--no-report']);
