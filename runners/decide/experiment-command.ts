@@ -92,6 +92,8 @@ export function printAnswer(outcome: DecideExperimentOutcome, out: string): void
   console.log(`${experiment.name}: ${outcome.runs} runs (${worlds.ids.length} worlds × ${experiment.policies.length + 1} scenarios × ${experiment.replicates} replicates; ${outcome.ranNow} run now), ${outcome.failed} failed; ` +
     `each policy's effect over ${experiment.baseline}, by month ${experiment.ticks}, across ${kept} worlds:`);
   for (const line of answerLines(outcome.decisions!, { criterionUnits: units.criteria, parameterUnits: units.parameters, baseline: experiment.baseline, worlds: kept })) console.log(`  ${line}`);
+  const levers = leversLine(manifest);
+  if (levers) console.log(levers);
   console.log(`wrote decision.csv, evppi.csv, scenarios.csv, scenarios.json, worlds-outcomes.csv, world-criteria.csv, worlds.csv, ${RUNS_DIR}/ and manifest.json in ${out}`);
 }
 
@@ -99,4 +101,12 @@ export function printAnswer(outcome: DecideExperimentOutcome, out: string): void
 export function shownPath(path: string): string {
   const near = relative(process.cwd(), path);
   return near === '' ? '.' : near.startsWith('..') || isAbsolute(near) ? path : near;
+}
+
+/** One line naming the parameters of the worlds that a compared scenario also sets (the world's value runs), or null. */
+export function leversLine(manifest: Record<string, unknown>): string | null {
+  const levers = (manifest.worldLevers as { parameters?: Record<string, string[]> } | undefined)?.parameters;
+  if (!levers || Object.keys(levers).length === 0) return null;
+  const scenarios = [...new Set(Object.values(levers).flat())];
+  return `note: the worlds vary ${Object.keys(levers).join(', ')}, which ${scenarios.join(', ')} also set${scenarios.length === 1 ? 's' : ''}: the world's value runs in every scenario (manifest.json, worldLevers)`;
 }

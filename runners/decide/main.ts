@@ -19,7 +19,7 @@ import { defaultWorkers } from '../sweep/pool.js';
 import { checkWorkers } from '../sweep/sweep.js';
 import { answerLines } from './answer.js';
 import { openDecideExperiment } from './experiment.js';
-import { shownPath } from './experiment-command.js';
+import { leversLine, shownPath } from './experiment-command.js';
 import { decideExperiment, RUNS_DIR, type DecideExperimentOutcome } from './run.js';
 
 export const DECIDE_EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'decide-myanmar-2021.yaml');
@@ -85,6 +85,8 @@ export async function mainAcrossWorlds(args: { out: string; workers?: string; ex
       `${scale === undefined ? '' : `, population.scale ${scale}`}), ${outcome.failed} failed; worlds from ${from}.`);
     console.log(`The answer: what each policy adds over ${experiment.baseline} by month ${experiment.ticks}, across ${kept} worlds (ranges: the central 95% of worlds, parameters and seeds):`);
     for (const line of answerLines(outcome.decisions!, { criterionUnits: units.criteria, parameterUnits: units.parameters, baseline: experiment.baseline, worlds: kept })) console.log(`  ${line}`);
+    const levers = leversLine(manifest);
+    if (levers) console.log(levers);
     const where = shownPath(final);
     console.log('');
     console.log(`report: ${join(where, 'report', 'report.html')} (the answer in words first, then charts; report.md beside it)`);

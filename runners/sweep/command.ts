@@ -2,6 +2,7 @@
  * The `sweep` and `validate` commands (yargs command modules, registered in cli.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../engine/errors.js';
 import { checkValue, int } from '../../engine/schema.js';
 import { DEFAULT_MAX_RUNS, describeExperiment, openExperiment } from './experiment.js';
 import { runsProgress } from '../io/progress.js';
@@ -48,6 +49,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('report', { type: 'boolean', default: false, describe: 'Render the chart report into <out>/report/ afterwards' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<SweepArgs>,
   handler: async (args) => {
+    if (isDecideExperiment(readStructuredFile(args.experiment))) {
+      throw new InputError(`'${args.experiment}' is a decide experiment (it names policies and worlds) (allowed: a sweep experiment; run this one with: defsim decide ${args.experiment} --out DIR)`);
+    }
     const maxRuns = maxRunsOf(args['max-runs']);
     const { experiment, model } = await openExperiment(args.experiment, { maxRuns, model: args.model });
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
