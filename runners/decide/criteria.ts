@@ -20,9 +20,14 @@
  * (per $1M: var(d − ratio·e/10^6)·(10^6/mean(e))²); NaN where the rule replaced the ratio.
  */
 
+import { InputError } from '../../engine/errors.js';
+
 export type CriterionKind = 'effect' | 'per_million_usd' | 'cost_per_additional';
 
 export const CRITERION_KINDS: readonly CriterionKind[] = ['effect', 'per_million_usd', 'cost_per_additional'];
+
+/** per_million_usd: spend over the baseline below this (US$) counts as this, by default. */
+export const DEFAULT_SPEND_FLOOR_USD = 1e6;
 
 /** What the rule did in a world (world-criteria.csv's `note`). */
 export type ValueNote = 'defined' | 'above the ceiling' | 'no additional (≤ 0): the ceiling' | 'spend below the floor: per the floor' | 'no replicate pair';
@@ -42,9 +47,9 @@ export interface WorldValue {
 }
 
 export interface RatioSettings {
-  /** cost_per_additional: the value where no extra person is bought, and the most a cost may be (US$ per person). */
+  /** cost_per_additional (required): the value where no extra person is bought, and the most a cost may be (US$ per person). */
   readonly ceiling?: number;
-  /** per_million_usd: spend over the baseline below this counts as this (US$). */
+  /** per_million_usd: spend over the baseline below this counts as this (US$, > 0; default $1M). */
   readonly spendFloorUsd?: number;
 }
 
@@ -81,17 +86,18 @@ export function worldValue(
   if (kind === 'effect') return { value: D, replicates: d.length, withinVariance: sampleVariance(d, D), effect: D, spendOverBaseline: NaN, note: 'defined' };
   const E = mean(e);
   if (kind === 'per_million_usd') {
-    const floor = settings.spendFloorUsd ?? 0;
-    if (!(E > floor) || !(E > 0)) {
-      const per = Math.max(floor, 0) / 1e6;
-      const value = per > 0 ? D / per : NaN;
-      return { value, replicates: d.length, withinVariance: per > 0 ? sampleVariance(d, D) / per ** 2 : NaN, effect: D, spendOverBaseline: E, note: 'spend below the floor: per the floor' };
+    const floor = settings.spendFloorUsd ?? DEFAULT_SPEND_FLOOR_USD;
+    if (!(floor > 0)) throw new InputError(`invalid value for 'spendFloorUsd': ${floor} (allowed: an amount of US$ > 0)`);
+    if (!(E > floor)) {
+      const per = floor / 1e6;
+      return { value: D / per, replicates: d.length, withinVariance: sampleVariance(d, D) / per ** 2, effect: D, spendOverBaseline: E, note: 'spend below the floor: per the floor' };
     }
     const value = D / (E / 1e6);
     const linear = d.map((dy, r) => dy - (value * e[r]) / 1e6);
     return { value, replicates: d.length, withinVariance: sampleVariance(linear, mean(linear)) * (1e6 / E) ** 2, effect: D, spendOverBaseline: E, note: 'defined' };
   }
-  const ceiling = settings.ceiling ?? Infinity;
+  const ceiling = settings.ceiling;
+  if (ceiling === undefined || !(ceiling >= 0)) throw new InputError(`invalid value for 'ceiling': ${String(ceiling)} (allowed: the most a decision maker would pay for one more person, US$ ≥ 0)`);
   if (!(D > 0)) return { value: ceiling, replicates: d.length, withinVariance: NaN, effect: D, spendOverBaseline: E, note: 'no additional (≤ 0): the ceiling' };
   const cost = E / D;
   if (cost > ceiling) return { value: ceiling, replicates: d.length, withinVariance: NaN, effect: D, spendOverBaseline: E, note: 'above the ceiling' };

@@ -18,7 +18,7 @@ import { defaultModel, loadModel, modelSpecOf, type LoadedModel } from '../model
 import { resolveParameters, scenarioNames } from '../model/parameters.js';
 import { baseLayer, resolveSet, type Experiment } from '../sweep/experiment.js';
 import { checkFileValue, experimentSettings, mapping, NAME_PATTERN, SCENARIO_KEY, SWEEP_SETTINGS, type ParameterValue } from '../sweep/file-values.js';
-import { CRITERION_KINDS, type CriterionKind } from './criteria.js';
+import { CRITERION_KINDS, DEFAULT_SPEND_FLOOR_USD, type CriterionKind } from './criteria.js';
 import { DEFAULT_EVPPI_DRAWS } from './evppi.js';
 import { DEFAULT_GP_FIT_SAMPLES } from './gp.js';
 import { resolvePrimSettings, type PrimSettings, type ResolvedPrimSettings } from './prim.js';
@@ -73,7 +73,6 @@ export interface OpenedDecideExperiment {
 const TOP_KEYS = ['$schema', 'name', 'description', 'model', 'policies', 'baseline', 'set', 'ticks', 'replicates', 'seed', 'worlds', 'criteria', 'evppi', 'prim', 'tieTolerance'];
 const CRITERION_KEYS = ['name', 'metric', 'kind', 'direction', 'threshold', 'policies', 'ceiling', 'spendFloorUsd', 'spendMetric', 'unit'];
 const PRIM_KEYS: readonly (keyof PrimSettings)[] = ['peelAlpha', 'pasteAlpha', 'paste', 'massMin', 'threshold', 'choice', 'resamples', 'resampleShare', 'significance', 'seed'];
-export const DEFAULT_SPEND_FLOOR_USD = 1e6;
 const CEILING_SPEC = num(0, 'The most a criterion pays for one more person; a policy that buys none counts at it', { min: 0, max: Number.MAX_VALUE, unit: 'USD/person' });
 const FLOOR_SPEC = num(DEFAULT_SPEND_FLOOR_USD, 'Spend over the baseline below this counts as this', { min: Number.MIN_VALUE, max: Number.MAX_VALUE, unit: 'USD' });
 const DRAWS_SPEC = int(DEFAULT_EVPPI_DRAWS, 'EVPPI: posterior draws of each fitted curve', { min: 0, max: 100_000, unit: 'draws' });

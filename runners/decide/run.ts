@@ -62,7 +62,6 @@ export async function decideExperiment(source: string | Record<string, unknown> 
     : await openDecideExperiment(source, { ...(options.model !== undefined ? { model: options.model } : {}), ...(options.worldsCopy ? { worldsCopy: options.worldsCopy } : {}) });
   const { experiment, model, worlds } = opened;
   const inner = sweepExperiment(experiment, worlds);
-  const total = inner.design.type === 'list' ? inner.design.points.length * inner.replicates : 0;
   const plan = planSweep(inner, model);
   const out = options.out;
   checkDecideDirectory(out, options.resume ?? false);
@@ -74,7 +73,7 @@ export async function decideExperiment(source: string | Record<string, unknown> 
     const finished = finishedSweep(runsDir, plan.hash);
     if (finished !== null && !options.shard) failed = finished.failed;
     else {
-      const outcome = await runSweep(inner, { model, out: runsDir, workers: options.workers, resume: options.resume, shard: options.shard, maxRuns: Math.max(total, 1), onProgress: options.onProgress });
+      const outcome = await runSweep(inner, { model, out: runsDir, workers: options.workers, resume: options.resume, shard: options.shard, maxRuns: plan.runs, onProgress: options.onProgress });
       ranNow = outcome.ranNow;
       failed = outcome.failed;
       if (options.shard) return { opened, runs: outcome.runs, ranNow, failed, decisions: null, worldsLeftOut: [], manifest: null };
