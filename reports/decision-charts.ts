@@ -86,8 +86,21 @@ function rowsOf(result: DecisionResult, c: DecisionCriterion): readonly PolicyRe
   return result.decision.get(c.name) ?? [];
 }
 
+/** The policies a criterion compares (all of them unless the experiment named fewer), in the manifest's order. */
+function comparedPolicies(result: DecisionResult, c: DecisionCriterion): string[] {
+  return result.policies.filter((p) => byPolicy(result, c, p));
+}
+
 function byPolicy(result: DecisionResult, c: DecisionCriterion, policy: string): PolicyRecord | undefined {
   return rowsOf(result, c).find((r) => r.policy === policy);
+}
+
+/**
+ * The unknown that matters most: the largest EVPPI among those above two standard errors (the
+ * estimator is biased up by about one standard error; a smaller one cannot be told from 0).
+ */
+function mostValuable(ranked: readonly EvppiRecord[]): EvppiRecord | undefined {
+  return ranked.find((r) => r.evppi > 2 * r.evppiSe);
 }
 
 /** EVPPI rows of a criterion, largest first, EVPI apart. */
@@ -122,10 +135,13 @@ function criterionParagraphs(result: DecisionResult, c: DecisionCriterion): stri
   paragraphs.push(risk);
   const { evpi, ranked: valued } = valueRows(result, c);
   if (evpi) {
-    const top = valued[0];
+    const top = mostValuable(valued);
     if (!(evpi.evppi > 0)) paragraphs.push(`Knowing more would not change the choice: ${c.expectedBest} is best in every world (EVPI 0).`);
-    else if (top) {
-      const next = valued.slice(1, 3).filter((r) => r.shareOfEvpi >= 0.1);
+    else if (!top && valued.length > 0) {
+      paragraphs.push(`Knowing the world exactly before choosing would be worth ${amount(evpi.evppi, c)} (EVPI), but no single unknown's value (EVPPI) is above two standard errors: ` +
+        `with ${formatValue(result.worlds, 'number')} worlds none can be told from 0 (the largest estimate, ${valued[0].parameter}, ${amount(valued[0].evppi, c)} ± ${amount(1.96 * valued[0].evppiSe, c)}).`);
+    } else if (top) {
+      const next = valued.filter((r) => r !== top && r.evppi > 2 * r.evppiSe).slice(0, 2).filter((r) => r.shareOfEvpi >= 0.1);
       paragraphs.push(
         `The unknown that matters most for this choice is ${top.kind === 'group' ? `the group ${top.parameter} (${top.members.join(', ')})` : top.parameter}: knowing it before choosing would be worth ` +
         `${amount(top.evppi, c)} (± ${amount(1.96 * top.evppiSe, c)}), ${percent(top.shareOfEvpi)} of the ${amount(evpi.evppi, c)} that knowing the world exactly would be worth (EVPI).` +
@@ -154,10 +170,23 @@ function flipText(result: DecisionResult, s: ScenarioRecord): string {
     (box.meetsThreshold ? '' : ` No box reached the wanted density of ${percent(result.densityThreshold)}: the flips are spread out, and this box is only where they are most frequent.`);
 }
 
+/** For a decide experiment (its manifest records it): what each value is over, and where the worlds came from. */
+function experimentParagraph(result: DecisionResult): string[] {
+  const m = result.manifest as { experiment?: { ticks?: number; replicates?: number }; baseline?: string; source?: { worldsSource?: Record<string, unknown> } };
+  if (!m.experiment || typeof m.baseline !== 'string') return [];
+  const source = m.source?.worldsSource ?? {};
+  const from = source.kind === 'design' ? `a ${String(source.type)} design over ranges (no data)`
+    : source.kind === 'copy' ? 'the worlds.csv of an earlier run'
+      : `${String(source.path)}${typeof source.sample === 'number' ? `, ${source.sample} drawn by their weights from its ${String(source.rows)}` : ''}`;
+  return [`Every outcome is a policy's effect over ${m.baseline} over ${String(m.experiment.ticks)} ticks: in each world the policies and ${m.baseline} ran ${String(m.experiment.replicates)} replicates with the same seeds (paired), other worlds with other seeds. The worlds: ${from}. ` +
+    'How each criterion is computed in a world, and what stands in where a ratio is not a number, is in the manifest (criteria[].definition) and world-criteria.csv.'];
+}
+
 export function decisionLead(result: DecisionResult): DecisionLead {
   const paragraphs = [
     `${result.policies.length} policies compared over ${formatValue(result.worlds, 'number')} worlds (parameter sets${Number.isFinite(result.effectiveSampleSize) && result.effectiveSampleSize < result.worlds - 0.5 ? `; importance weights, effective sample size ${Math.round(result.effectiveSampleSize)}` : ''}) ` +
     `on ${result.criteria.length} criteria. A world's outcome is ${result.replicates ? 'the mean of its replicates' : 'one value'}; "best" is best in that world, and every share below is a (weighted) share of worlds.`,
+    ...experimentParagraph(result),
     ...result.criteria.flatMap((c) => criterionParagraphs(result, c)),
   ];
   const table: KeyTable = {
@@ -165,7 +194,8 @@ export function decisionLead(result: DecisionResult): DecisionLead {
     columns: ['criterion', 'most likely best (share of worlds)', 'its outcome: mean [95% of worlds]', 'its regret: mean / 90% of worlds / worst', 'unknown that matters most (share of EVPI)', 'where the expected best is not best (density, coverage)'],
     rows: result.criteria.map((c) => {
       const best = byPolicy(result, c, c.mostLikelyBest);
-      const top = valueRows(result, c).ranked[0];
+      const ranked = valueRows(result, c).ranked;
+      const top = mostValuable(ranked);
       const s = result.scenarios.get(c.name);
       const box = s?.box && s.box.dimensions.length > 0 ? `${limitsText(result, s.box.dimensions)} (${percent(s.box.density)}, ${percent(s.box.coverage)})` : s && !(s.caseShare > 0) ? 'never' : 'spread out';
       return [
@@ -173,7 +203,7 @@ export function decisionLead(result: DecisionResult): DecisionLead {
         best ? `${best.policy} (${percent(best.probabilityBest)})` : '–',
         best ? `${amount(best.expectedEffect, c)} [${amount(best.effectLow, c)}, ${amount(best.effectHigh, c)}]` : '–',
         best ? `${amount(best.expectedRegret, c)} / ${amount(best.p90Regret, c)} / ${amount(best.maxRegret, c)}` : '–',
-        top ? `${top.parameter} (${percent(top.shareOfEvpi)})` : '–',
+        top ? `${top.parameter} (${percent(top.shareOfEvpi)})` : ranked[0] ? `${ranked[0].parameter} (${percent(ranked[0].shareOfEvpi)}; not distinguishable from 0)` : '–',
         box,
       ];
     }),
@@ -315,12 +345,14 @@ function effectsChart(result: DecisionResult, c: DecisionCriterion, worlds: Worl
   const colours = policyColours(result);
   const shown = Math.min(STRIP_WORLDS, worlds.weights.length);
   const picks = resampled(worlds.weights, shown);
-  const series: LineSeriesSpec[] = result.policies.map((policy, d) => ({
+  // A criterion may compare only some of the policies (e.g. those that spend, for a cost): its columns only.
+  const compared = comparedPolicies(result, c);
+  const series: LineSeriesSpec[] = compared.map((policy, x) => ({
     label: policy,
     colour: colours.get(policy)!,
     scatter: true,
     // A deterministic spread across the column (golden-ratio steps), so points of equal value do not stack.
-    points: picks.map((w, k) => ({ x: d + 0.6 * (((k * 0.6180339887) % 1) - 0.5), y: worlds.values[d][w] })),
+    points: picks.map((w, k) => ({ x: x + 0.6 * (((k * 0.6180339887) % 1) - 0.5), y: worlds.values[result.policies.indexOf(policy)][w] })),
   }));
   series.push({
     label: 'mean · whiskers: central 95% of the worlds',
@@ -330,9 +362,9 @@ function effectsChart(result: DecisionResult, c: DecisionCriterion, worlds: Worl
     markerScale: 1.6,
     noLine: true,
     interval: 'whiskers',
-    points: result.policies.map((policy, d) => {
+    points: compared.map((policy, x) => {
       const r = byPolicy(result, c, policy);
-      return { x: d, y: r?.expectedEffect ?? null, low: r?.effectLow ?? null, high: r?.effectHigh ?? null };
+      return { x, y: r?.expectedEffect ?? null, low: r?.effectLow ?? null, high: r?.effectHigh ?? null };
     }),
   });
   return {
@@ -344,7 +376,7 @@ function effectsChart(result: DecisionResult, c: DecisionCriterion, worlds: Worl
     source: { file: 'worlds-outcomes.csv', columns: ['criterion', 'world', 'weight', 'policy', 'value'] },
     chart: {
       type: 'line',
-      x: { title: 'Policy', format: 'number', categories: result.policies },
+      x: { title: 'Policy', format: 'number', categories: compared },
       panels: [{ axis: { title: valueAxis(c, displayName(c.name)), format: formatOf(c), padded: true } }],
       series,
     },
@@ -384,7 +416,7 @@ function regretChart(result: DecisionResult, c: DecisionCriterion, worlds: World
       type: 'line',
       x: { title: valueAxis(c, c.higherIsBetter ? 'Regret: the best policy of the world minus this one' : "Regret: this policy's value minus the best (lowest) of the world"), format: formatOf(c), min: 0 },
       panels: [{ axis: { title: 'Share of worlds with at most this regret (%)', format: 'share', min: 0, max: 1 } }],
-      series: result.policies.map((policy, d) => ({ label: policy, colour: colours.get(policy)!, points: ecdf(worlds.regret[d], worlds.weights) })),
+      series: comparedPolicies(result, c).map((policy) => ({ label: policy, colour: colours.get(policy)!, points: ecdf(worlds.regret[result.policies.indexOf(policy)], worlds.weights) })),
     },
   };
 }

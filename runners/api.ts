@@ -48,3 +48,7 @@ export { loadCalibration, openCalibration, type Calibration, type CalibrationPla
 // Reproducing a result directory.
 export { reproduce, type ReproduceOptions, type ReproduceOutcome } from './reproduce/reproduce.js';
 export * from './decide/api.js';
+// Decide experiments: policies × worlds run here, then the decision (docs/DECISIONS.md).
+export { decideExperiment, type DecideExperimentOptions, type DecideExperimentOutcome } from './decide/run.js';
+export { openDecideExperiment, type DecideExperiment, type CriterionSpec } from './decide/experiment.js';
+export { worldValue, type CriterionKind, type WorldValue } from './decide/criteria.js';

@@ -182,7 +182,8 @@ describe('bad input: exit 2, one message naming the key, the value and what is a
     ['a threshold that is not a number', () => ['--threshold', 'defected_army=many'], /invalid value for '--threshold defected_army': "many" \(allowed: a finite number\)/],
     ['a group with an unknown parameter', () => ['--group', 'g=decision.peerWeight,decision.nope'], /invalid value for '--group g': "decision.nope" \(allowed: parameters of/],
     ['a unit for an unknown name', () => ['--unit', 'nothing=kg'], /invalid value for '--unit': "nothing"/],
-    ['an experiment (not available yet)', () => ['experiments/decide.yaml'], /not available yet \(allowed: outcomes computed elsewhere/],
+    ['an experiment with --x and --y (its worlds and criteria are in the file)', () => ['experiments/decide.yaml'], /invalid option '--x' with an experiment \(allowed: set 'worlds' in experiments\/decide.yaml; --x is for outcomes computed elsewhere, --x and --y\)/],
+    ['--workers without an experiment', () => ['--workers', '2'], /invalid option '--workers' without an experiment \(allowed: with 'defsim decide EXPERIMENT'/],
   ];
   it.each(cases)('%s', (_name, args, message) => {
     const out = join(tmp, `bad-${++files}`);

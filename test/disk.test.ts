@@ -147,16 +147,16 @@ describe('a sweep on a full disk', () => {
 describe('npm start and reports on a full disk', () => {
   it('defsim main (npm start): one message, exit 1, the earlier result untouched and no staging directory left', () => {
     const disk = smallDisk('main-full', '1m');
-    const earlier = join(disk, 'policy-comparison');
+    const earlier = join(disk, 'decide-myanmar-2021');
     mkdirSync(earlier);
-    const earlierManifest = JSON.stringify({ kind: 'sweep', experiment: { name: 'policy-comparison' }, files: {} });
+    const earlierManifest = JSON.stringify({ kind: 'decision', experiment: { name: 'decide-myanmar-2021' }, files: {} });
     writeFileSync(join(earlier, 'manifest.json'), earlierManifest);
     const main = cli(['main', '--out', disk, '--quiet', '--workers', '2']);
     expect(main.code).toBe(1);
     expect(expectOneMessage(main.stderr)).toBe(
       `defsim: cannot write to '${disk}': no space left on the device (ENOSPC); free some space, then run: defsim main --out ${disk}`,
     );
-    expect(readdirSync(disk)).toEqual(['policy-comparison']);
+    expect(readdirSync(disk)).toEqual(['decide-myanmar-2021']);
     expect(readdirSync(earlier)).toEqual(['manifest.json']);
     expect(readFileSync(join(earlier, 'manifest.json'), 'utf8')).toBe(earlierManifest);
   });

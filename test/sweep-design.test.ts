@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashInts } from '../engine/rng.js';
 import { loadExperiment, rangePoints, type ExperimentObject } from '../runners/sweep/experiment.js';
-import { latinHypercubeColumns, planSweep, randomColumns, runIdentity } from '../runners/sweep/design.js';
+import { latinHypercubeColumns, planSweep, randomColumns, runIdentity, seedRule } from '../runners/sweep/design.js';
 
 function plan(experiment: ExperimentObject) {
   return planSweep(loadExperiment({ name: 'design', set: { 'population.scale': 1000 }, ticks: 6, ...experiment }));
@@ -133,5 +133,14 @@ describe('runs', () => {
     for (let id = 0; id < p.runs; id++) expect(runIdentity(p, id).seed).toBe(hashInts(77, 0, id % 3));
     expect(new Set(Array.from({ length: p.runs }, (_, id) => runIdentity(p, id).seed)).size).toBe(3);
     expect(() => plan({ seeds: 'shared', design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true] } } } as never)).toThrow(/'seeds'.*per-run, common/);
+  });
+
+  it('with seeds: { commonWithin: n }, replicate r has the same seed within each block of n points, other seeds in other blocks', () => {
+    const p = plan({ seed: 77, replicates: 2, seeds: { commonWithin: 2 }, design: { type: 'grid', parameters: { 'decision.peerWeight': [2, 3, 4], 'sanctions.offRamp': [false, true] } } });
+    for (let id = 0; id < p.runs; id++) expect(runIdentity(p, id).seed).toBe(hashInts(77, Math.floor(Math.floor(id / 2) / 2), id % 2));
+    expect(new Set(Array.from({ length: p.runs }, (_, id) => runIdentity(p, id).seed)).size).toBe(6);
+    expect(seedRule(p.experiment)).toMatch(/floor\(point_id \/ 2\)/);
+    expect(() => plan({ seeds: { commonWithin: 0 }, design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true] } } } as never)).toThrow(/'seeds.commonWithin': 0/);
+    expect(() => plan({ seeds: { common: 2 }, design: { type: 'grid', parameters: { 'sanctions.offRamp': [false, true] } } } as never)).toThrow(/unknown key 'seeds.common'/);
   });
 });

@@ -5,8 +5,10 @@
  *   defsim decide --x worlds.csv --y outcomes.csv --out DIR     decision.csv, evppi.csv, scenarios.csv/json,
  *                                                                worlds-outcomes.csv, manifest.json, DIR/report/
  *
- * `defsim decide EXPERIMENT` (policies × worlds run by defsim itself) builds on the same
- * `decideToDirectory`; until it lands, naming an experiment is refused with a message that says so.
+ * and for an experiment, policies × worlds run by defsim itself (experiment-command.ts):
+ *
+ *   defsim decide EXPERIMENT --out DIR [--workers N] [--resume] [--shard i/N]
+ *
  * Bad input exits 2 with one message naming the key, the value and what is allowed; nothing is
  * written (every input is read and checked before the directory is touched).
  */
@@ -17,7 +19,10 @@ import { lockDirectory } from '../io/lock.js';
 import { writingTo } from '../io/output-error.js';
 import { jsonText, toolInfo } from '../io/outputs.js';
 import { writeAnalysisFiles } from '../sensitivity/files.js';
-import { decide, type Criterion, type CriterionDecision } from './decide.js';
+import { MODEL_OPTION } from '../model/option.js';
+import { defaultWorkers } from '../sweep/pool.js';
+import { runDecideExperimentCommand, type DecideExperimentArgs } from './experiment-command.js';
+import { decide, ESTIMATORS, type Criterion, type CriterionDecision } from './decide.js';
 import { DEFAULT_EVPPI_DRAWS } from './evppi.js';
 import { DEFAULT_GP_FIT_SAMPLES } from './gp.js';
 import { DEFAULT_PRIM, resolvePrimSettings, type PrimSettings, type ResolvedPrimSettings } from './prim.js';
@@ -34,6 +39,10 @@ const PRIM_FLAGS: Record<keyof PrimSettings, string> = {
 
 interface DecideArgs {
   experiment?: string;
+  workers?: string;
+  resume: boolean;
+  shard?: string;
+  model?: string;
   x?: string;
   y?: string;
   out?: string;
@@ -60,10 +69,14 @@ interface DecideArgs {
 
 export const decideCommand: CommandModule<object, DecideArgs> = {
   command: 'decide [experiment]',
-  describe: 'Which policy, across worlds: probability best, regret, value of information (EVPI, EVPPI) and the worlds where the answer flips (PRIM), from outcomes computed elsewhere (--x, --y)',
+  describe: 'Which policy, across worlds: probability best, regret, value of information (EVPI, EVPPI) and the worlds where the answer flips (PRIM) — for a decide experiment (policies × worlds run here), or outcomes computed elsewhere (--x, --y)',
   builder: (y: Argv) =>
     y
-      .positional('experiment', { type: 'string', describe: 'A decide experiment (policies × worlds run by defsim; not available yet: use --x and --y)' })
+      .positional('experiment', { type: 'string', describe: 'A decide experiment (YAML/JSON: policies, baseline, worlds, criteria; docs/DECISIONS.md): every policy and the baseline run in every world, paired' })
+      .option('workers', { type: 'string', describe: `With an experiment: worker threads (default: the number of cores, ${defaultWorkers()} here)` })
+      .option('resume', { type: 'boolean', default: false, describe: 'With an experiment: finish the one in --out (after a crash or Ctrl-C), or recompute its decision files' })
+      .option('shard', { type: 'string', describe: "With an experiment: run one shard 'i/N' of its runs into --out/runs (merge the shards' runs, then --resume)" })
+      .option('model', MODEL_OPTION)
       .option('x', { type: 'string', describe: "worlds.csv: a 'world' id column, an optional 'weight' column, one column per parameter" })
       .option('y', { type: 'string', describe: 'outcomes.csv: long format world,policy,criterion,value (optionally replicate)' })
       .option('out', { type: 'string', describe: 'The result directory (new, empty, or an earlier decide result, which is replaced)' })
@@ -87,9 +100,11 @@ export const decideCommand: CommandModule<object, DecideArgs> = {
       .option('report', { type: 'boolean', default: true, describe: 'Render the report (--no-report to skip)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<DecideArgs>,
   handler: async (args) => {
-    if (args.experiment !== undefined) {
-      throw new InputError(`'defsim decide EXPERIMENT' (policies × worlds run by defsim) is not available yet (allowed: outcomes computed elsewhere: defsim decide --x worlds.csv --y outcomes.csv --out DIR)`);
+    if (args.experiment !== undefined) return runDecideExperimentCommand(args as unknown as DecideExperimentArgs & Record<string, unknown>);
+    for (const flag of ['workers', 'shard', 'model'] as const) {
+      if (args[flag] !== undefined) throw new InputError(`invalid option '--${flag}' without an experiment (allowed: with 'defsim decide EXPERIMENT'; --x and --y analyse outcomes computed elsewhere)`);
     }
+    if (args.resume) throw new InputError("invalid option '--resume' without an experiment (allowed: with 'defsim decide EXPERIMENT')");
     if (args.x === undefined || args.y === undefined || args.out === undefined) {
       throw new InputError('defsim decide needs --x worlds.csv, --y outcomes.csv and --out DIR (outcomes computed elsewhere; see docs/DECISIONS.md)');
     }
@@ -211,24 +226,6 @@ export function readRequest(args: DecideArgs): DecideRequest {
     prim,
   };
 }
-
-/** How each estimate is made, for the manifest (and docs/DECISIONS.md). */
-export const ESTIMATORS = {
-  policies: 'weighted by the worlds\' importance weights (equal without a weight column); probability best: weighted share of worlds where the policy is best, a tie among k policies counting 1/k; ' +
-    'standard errors √(Σ wᵢ² (xᵢ − x̄)²); rank distribution with tied policies sharing their ranks evenly; regret: the best outcome in the world minus the policy\'s; ' +
-    'p90_regret: weighted 90th percentile (inverse of the weighted distribution function); effect_low_95/effect_high_95: weighted 2.5% and 97.5% quantiles of the world values; ' +
-    'variance split: within-world = weighted mean replicate variance, between-world = variance across worlds minus the mean replicate variance over the replicate count',
-  evpi: 'E[max_d NB_d] − max_d E[NB_d] = the expected regret of the expected-best policy; se from the per-world regrets',
-  evppi: 'Strong, Oakley & Brennan (2014) regression estimator: each policy\'s incremental net benefit over the expected best regressed on the parameter ' +
-    '(penalised cubic regression spline on mid-ranks, 20 basis functions, smoothing by GCV; exact means per value for a parameter with at most 12 values) ' +
-    'or on the group (Gaussian-process regression, ARD squared-exponential kernel on mid-ranks, hyperparameters by marginal likelihood on a subset); ' +
-    'se: posterior draws of the fitted curves plus the Monte Carlo error over worlds',
-  prim: 'Friedman & Fisher (1999) peeling (EMA Workbench objective lenient1: gain in density per mass removed) on the worlds where the expected-best policy is not best; ' +
-    'box: the most cases beyond chance, mass × (density − case share), among boxes reaching the density threshold (or largest coverage: --box coverage); optional pasting; ' +
-    'restrictions with quasi-p above --significance dropped, least significant first; ' +
-    'quasi-p: one-sided binomial test against the box without the parameter\'s limits (Bryant & Lempert 2010; effective counts under weights); ' +
-    'reproducibility: share of PRIM runs on random subsets whose box nearest in (coverage, density) restricts the parameter',
-};
 
 export interface DecideOutcome {
   readonly decisions: readonly CriterionDecision[];

@@ -106,3 +106,21 @@ export function flips(outcomes: CriterionOutcomes, comparison: PolicyComparison,
   const name = outcomes.policies[reference];
   return { ...result, reference: name, label: `worlds where ${name}, the expected best, is not best`, bestInBox };
 }
+
+/** How each estimate is made, for the manifest (and docs/DECISIONS.md). */
+export const ESTIMATORS = {
+  policies: 'weighted by the worlds\' importance weights (equal without a weight column); probability best: weighted share of worlds where the policy is best, a tie among k policies counting 1/k; ' +
+    'standard errors √(Σ wᵢ² (xᵢ − x̄)²); rank distribution with tied policies sharing their ranks evenly; regret: the best outcome in the world minus the policy\'s; ' +
+    'p90_regret: weighted 90th percentile (inverse of the weighted distribution function); effect_low_95/effect_high_95: weighted 2.5% and 97.5% quantiles of the world values; ' +
+    'variance split: within-world = weighted mean replicate variance, between-world = variance across worlds minus the mean replicate variance over the replicate count',
+  evpi: 'E[max_d NB_d] − max_d E[NB_d] = the expected regret of the expected-best policy; se from the per-world regrets',
+  evppi: 'Strong, Oakley & Brennan (2014) regression estimator: each policy\'s incremental net benefit over the expected best regressed on the parameter ' +
+    '(penalised cubic regression spline on mid-ranks, 20 basis functions, smoothing by GCV; exact means per value for a parameter with at most 12 values) ' +
+    'or on the group (Gaussian-process regression, ARD squared-exponential kernel on mid-ranks, hyperparameters by marginal likelihood on a subset); ' +
+    'se: posterior draws of the fitted curves plus the Monte Carlo error over worlds',
+  prim: 'Friedman & Fisher (1999) peeling (EMA Workbench objective lenient1: gain in density per mass removed) on the worlds where the expected-best policy is not best; ' +
+    'box: the most cases beyond chance, mass × (density − case share), among boxes reaching the density threshold (or largest coverage: --box coverage); optional pasting; ' +
+    'restrictions with quasi-p above --significance dropped, least significant first; ' +
+    'quasi-p: one-sided binomial test against the box without the parameter\'s limits (Bryant & Lempert 2010; effective counts under weights); ' +
+    'reproducibility: share of PRIM runs on random subsets whose box nearest in (coverage, density) restricts the parameter',
+};

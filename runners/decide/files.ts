@@ -220,12 +220,14 @@ export function decisionHeader(policies: number): string[] {
   ];
 }
 
+/** decision.csv; a criterion that compares fewer policies than another leaves its last rank columns empty. */
 export function decisionCsv(decisions: readonly CriterionDecision[]): string {
-  const P = decisions[0]?.comparison.policies.length ?? 0;
+  const P = Math.max(0, ...decisions.map((d) => d.comparison.policies.length));
   return csv(decisionHeader(P), decisions.flatMap((d) => d.comparison.policies.map((p, i) => [
     cell(d.criterion), cell(p.policy), d.higherIsBetter ? 'higher' : 'lower',
     ...[p.expectedEffect, p.expectedEffectSe, p.effectLow, p.effectHigh, p.varianceAcrossWorlds, p.varianceBetweenWorlds, p.varianceWithinWorlds, p.seedNoiseShare,
-      p.probabilityBest, p.probabilityBestSe, p.expectedRank, ...p.rankProbabilities, p.expectedRegret, p.expectedRegretSe, p.p90Regret, p.maxRegret, d.threshold ?? NaN, p.thresholdShare].map(numberText),
+      p.probabilityBest, p.probabilityBestSe, p.expectedRank, ...Array.from({ length: P }, (_, r) => p.rankProbabilities[r] ?? NaN),
+      p.expectedRegret, p.expectedRegretSe, p.p90Regret, p.maxRegret, d.threshold ?? NaN, p.thresholdShare].map(numberText),
     String(i === d.comparison.expectedBest), String(i === d.comparison.mostLikelyBest),
   ])));
 }

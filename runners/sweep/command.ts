@@ -2,6 +2,7 @@
  * The `sweep` and `validate` commands (yargs command modules, registered in cli.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../engine/errors.js';
 import { checkValue, int } from '../../engine/schema.js';
 import { DEFAULT_MAX_RUNS, describeExperiment, openExperiment } from './experiment.js';
 import { runsProgress } from '../io/progress.js';
@@ -12,6 +13,8 @@ import { planSweep } from './design.js';
 import { renderAfter } from '../io/render-after.js';
 import { MODEL_OPTION } from '../model/option.js';
 import { writingTo } from '../io/output-error.js';
+import { readStructuredFile } from '../io/structured-file.js';
+import { isDecideExperiment, openDecideExperiment } from '../decide/experiment.js';
 
 interface SweepArgs {
   experiment: string;
@@ -46,6 +49,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('report', { type: 'boolean', default: false, describe: 'Render the chart report into <out>/report/ afterwards' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<SweepArgs>,
   handler: async (args) => {
+    if (isDecideExperiment(readStructuredFile(args.experiment))) {
+      throw new InputError(`'${args.experiment}' is a decide experiment (it names policies and worlds) (allowed: a sweep experiment; run this one with: defsim decide ${args.experiment} --out DIR)`);
+    }
     const maxRuns = maxRunsOf(args['max-runs']);
     const { experiment, model } = await openExperiment(args.experiment, { maxRuns, model: args.model });
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
@@ -93,13 +99,20 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
 
 export const validateCommand: CommandModule<object, { experiment: string; model?: string; 'max-runs'?: string }> = {
   command: 'validate <experiment>',
-  describe: 'Check an experiment file against the parameter schema and print its run count',
+  describe: 'Check an experiment file (a sweep, or a decide experiment with its worlds) against the parameter schema and print its run count',
   builder: (y: Argv) =>
     y
       .positional('experiment', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
       .option('model', MODEL_OPTION)
       .option('max-runs', { type: 'string', describe: `Refuse designs with more runs than this (default ${DEFAULT_MAX_RUNS})` }) as unknown as Argv<{ experiment: string; model?: string; 'max-runs'?: string }>,
   handler: async (args) => {
+    if (isDecideExperiment(readStructuredFile(args.experiment))) {
+      // A decide experiment: its policies, worlds (read and checked) and criteria (docs/DECISIONS.md).
+      const { experiment, worlds } = await openDecideExperiment(args.experiment, args.model ? { model: args.model } : {});
+      const scenarios = experiment.policies.length + 1;
+      console.log(`valid: ${experiment.name}: decide experiment, ${worlds.ids.length} worlds × ${scenarios} scenarios (${experiment.baseline} and ${experiment.policies.join(', ')}) × ${experiment.replicates} paired replicates = ${worlds.ids.length * scenarios * experiment.replicates} runs of ${experiment.ticks} ticks; ${experiment.criteria.length} criteria (${experiment.criteria.map((c) => c.name).join(', ')})`);
+      return;
+    }
     const { experiment, model } = await openExperiment(args.experiment, { maxRuns: maxRunsOf(args['max-runs']), model: args.model });
     planSweep(experiment, model); // expands the design: a baseline must name design points
     console.log(`valid: ${describeExperiment(model.definition, experiment)}`);

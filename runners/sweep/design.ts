@@ -46,14 +46,24 @@ export function runIdentity(plan: Pick<SweepPlan, 'experiment'>, runId: number):
   const { replicates, seed, seeds } = plan.experiment;
   const pointId = Math.floor(runId / replicates);
   const replicate = runId % replicates;
-  return { pointId, replicate, seed: runSeed(seed, seeds === 'common' ? 0 : pointId, replicate) };
+  const seedPoint = seeds === 'common' ? 0 : seeds === 'per-run' ? pointId : Math.floor(pointId / seeds.commonWithin);
+  return { pointId, replicate, seed: runSeed(seed, seedPoint, replicate) };
+}
+
+/** Whether replicate r of two design points ran with the same seed (common seeds): their effects can be paired. */
+export function sameSeeds(experiment: Pick<Experiment, 'seeds'>, pointA: number, pointB: number): boolean {
+  const rule = experiment.seeds;
+  if (rule === 'common') return true;
+  if (rule === 'per-run') return pointA === pointB;
+  return Math.floor(pointA / rule.commonWithin) === Math.floor(pointB / rule.commonWithin);
 }
 
 /** How this experiment's run seeds are made, as written in the manifest. */
 export function seedRule(experiment: Pick<Experiment, 'seeds'>): string {
-  return experiment.seeds === 'common'
-    ? 'hashInts(experiment seed, 0, replicate) from engine/rng.ts: the same seeds at every design point (common random numbers)'
-    : 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
+  const rule = experiment.seeds;
+  if (rule === 'common') return 'hashInts(experiment seed, 0, replicate) from engine/rng.ts: the same seeds at every design point (common random numbers)';
+  if (rule === 'per-run') return 'hashInts(experiment seed, point_id, replicate) from engine/rng.ts';
+  return `hashInts(experiment seed, floor(point_id / ${rule.commonWithin}), replicate) from engine/rng.ts: the same seeds within each block of ${rule.commonWithin} consecutive design points (common random numbers within a block), other seeds in each block`;
 }
 
 /** The seed of one run: a fixed hash of (experiment seed, point_id, replicate), 32 bits. */

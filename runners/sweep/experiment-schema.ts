@@ -152,7 +152,13 @@ export function experimentJsonSchema(model: ModelDefinition = defaultModel().def
       ...shapeOnly(known),
       replicates: leafJsonSchema(settings.replicates),
       seed: leafJsonSchema(settings.seed),
-      seeds: leafJsonSchema(settings.seeds),
+      seeds: {
+        description: 'How run seeds are made: per-run (default), common, or { commonWithin: n } (common within each block of n consecutive design points)',
+        anyOf: [
+          leafJsonSchema(settings.seeds),
+          { type: 'object', additionalProperties: false, required: ['commonWithin'], properties: { commonWithin: leafJsonSchema(settings.commonWithin) } },
+        ],
+      },
       record: {
         type: 'object', additionalProperties: false,
         properties: {

@@ -42,7 +42,7 @@ export interface ExperimentObject {
   ticks?: number;
   replicates?: number;
   seed?: number;
-  seeds?: 'per-run' | 'common';
+  seeds?: 'per-run' | 'common' | { commonWithin: number };
   design?: DesignObject;
   /** Effects are computed over this point: design keys and their values (docs/SWEEPS.md, Effects). */
   baseline?: Record<string, unknown>;
@@ -78,13 +78,20 @@ export interface Experiment {
   ticks: number;
   replicates: number;
   seed: number;
-  /** per-run: every run its own seed; common: the same seeds at every design point (common random numbers). */
-  seeds: 'per-run' | 'common';
+  /**
+   * per-run: every run its own seed; common: the same seeds at every design point (common random
+   * numbers); { commonWithin: n }: the same seeds within each block of n consecutive design points
+   * (e.g. a world's policies), other seeds in each block.
+   */
+  seeds: SeedRule;
   design: ResolvedDesign;
   /** The counterfactual point(s) effects are measured against: design keys and values (absent: no effects). */
   baseline?: Record<string, ParameterValue>;
   record: { series: SeriesRecording };
 }
+
+/** How run seeds are made (docs/SWEEPS.md, Runs and seeds). */
+export type SeedRule = 'per-run' | 'common' | { commonWithin: number };
 
 export const DEFAULT_MAX_RUNS = 100_000;
 
@@ -165,7 +172,7 @@ function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number, 
   const ticks = setting('ticks', top.ticks) as number;
   const replicates = setting('replicates', top.replicates) as number;
   const seed = setting('seed', top.seed) as number;
-  const seeds = setting('seeds', top.seeds) as Experiment['seeds'];
+  const seeds = resolveSeeds(top.seeds);
   const set = resolveSet(model, top.set);
   const record = resolveRecord(top.record);
   const design = resolveDesign(model, top.design, maxRuns, replicates);
@@ -178,6 +185,17 @@ function resolveExperiment(raw: unknown, fallbackName: string, maxRuns: number, 
   };
   checkEveryScenario(model, experiment);
   return experiment;
+}
+
+/** `seeds`: per-run (default), common, or { commonWithin: n } (common within blocks of n consecutive design points). */
+function resolveSeeds(value: unknown): SeedRule {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const block = mapping('seeds', value, ['commonWithin']);
+    return { commonWithin: checkFileValue('seeds.commonWithin', SWEEP_SETTINGS.commonWithin, block.commonWithin) as number };
+  }
+  if (value === undefined) return SWEEP_SETTINGS.seeds.default as SeedRule;
+  if (typeof value !== 'string') throw inputError('seeds', value, `${allowedText(SWEEP_SETTINGS.seeds)}, or { commonWithin: n }`);
+  return checkFileValue('seeds', SWEEP_SETTINGS.seeds, value) as SeedRule;
 }
 
 /** `set`: parameter overrides (nested or dotted) checked against the schema, flattened to dotted keys. */
@@ -386,7 +404,7 @@ export function describeExperiment(model: ModelDefinition, experiment: Experimen
   const series = experiment.record.series;
   const seriesText = series === 'none' ? 'no series' : series === 'every-tick' ? 'series every tick' : `series every ${series.every} ticks`;
   const baseline = experiment.baseline
-    ? `; effects over ${Object.entries(experiment.baseline).map(([k, v]) => `${k} = ${v}`).join(', ')} (${experiment.seeds === 'common' ? 'paired replicates' : 'independent samples'})`
+    ? `; effects over ${Object.entries(experiment.baseline).map(([k, v]) => `${k} = ${v}`).join(', ')} (${experiment.seeds === 'per-run' ? 'independent samples' : 'paired replicates'})`
     : '';
   return `${experiment.name}${experiment.model ? ` (model ${model.name} ${model.version})` : ''}: ${d.type} design, ${points} point${points === 1 ? '' : 's'} × ${experiment.replicates} replicate${experiment.replicates === 1 ? '' : 's'} = ${runs} run${runs === 1 ? '' : 's'} of ${experiment.ticks} ticks` +
     `${varied.length ? `, varying ${varied.join(', ')}` : ''}; ${seriesText}${baseline}`;

@@ -10,7 +10,7 @@ import type { ParameterValue } from './file-values.js';
 import type { ModelIdentity } from '../model/load.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
 import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
-import { seedRule, type SweepPlan } from './design.js';
+import { sameSeeds, seedRule, type SweepPlan } from './design.js';
 import type { JournalIndex, JournalRecord } from './journal.js';
 import { loadStatistics, loadTQuantile975, type PointStatistics } from './stats.js';
 import { effectsHeader, effectsManifest, type EffectsManifest } from '../effects/csv.js';
@@ -63,7 +63,7 @@ export async function assembleSweep(dir: string, plan: SweepPlan, index: Journal
   // effects.csv: only for a whole sweep (a shard's replicates do not line up with its baselines'; merge writes it).
   const effectsCsv = plan.baselines && !shard ? new CsvFile(join(dir, 'effects.csv'), effectsHeader(varied)) : null;
   const effects = effectsCsv ? new SweepEffects({
-    baselines: plan.baselines!, metrics, pairing: pairingOf(plan.experiment), t: await loadTQuantile975(),
+    baselines: plan.baselines!, metrics, pairing: pairingOf(plan), t: await loadTQuantile975(),
     spendMetric: plan.model.definition.outcomes?.spendMetric ?? null, isCount: countMetrics(plan),
     costSpendMetric: (metric) => plan.model.definition.metrics.find((m) => m.name === metric)?.spendMetric ?? null,
     readPoint: (pointId) => pointSamples(index, pointId, replicates, metrics), write: (cells) => effectsCsv.row(cells), quote: csvCell,
@@ -116,7 +116,7 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     points: plan.points.length,
     failed,
     seeds: seedRule(plan.experiment),
-    ...(plan.experiment.baseline && files['effects.csv'] ? { effects: effectsManifest(plan.experiment.baseline, pairingOf(plan.experiment)) } : {}),
+    ...(plan.experiment.baseline && files['effects.csv'] ? { effects: effectsManifest(plan.experiment.baseline, pairingOf(plan)) } : {}),
     tool: tool.tool,
     version: tool.version,
     model: plan.model.identity,
@@ -134,9 +134,11 @@ function countMetrics(plan: SweepPlan): (metric: string) => boolean {
   return (metric) => counts.has(metric);
 }
 
-/** Under common seeds replicate r of every point has the same seed, so effects pair replicates. */
-function pairingOf(experiment: SweepPlan['experiment']): Pairing {
-  return experiment.seeds === 'common' ? 'paired' : 'independent';
+/** When replicate r of every point and of its baseline ran with the same seed (common seeds), effects pair replicates. */
+function pairingOf(plan: SweepPlan): Pairing {
+  const baselines = plan.baselines;
+  if (!baselines) return plan.experiment.seeds === 'per-run' ? 'independent' : 'paired';
+  return baselines.every((b, p) => sameSeeds(plan.experiment, p, b)) ? 'paired' : 'independent';
 }
 
 /** Every metric's per-replicate values at a point, read back from the journal (NaN where a run failed). */
