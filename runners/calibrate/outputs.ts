@@ -75,7 +75,18 @@ interface TargetPrediction {
   in90: boolean | null;
 }
 
-export function writeCalibrationFiles(dir: string, run: CalibrationRun): CalibrationManifest {
+/**
+ * What a command built on calibrate adds to its directory (`defsim worlds`): more files, written
+ * after the calibration's own and before the manifest, and the manifest's kind and extra fields.
+ */
+export interface ResultExtension {
+  kind: string;
+  /** File name → content; each file's sha256 joins the manifest's `files`. */
+  files: Record<string, string>;
+  manifest: Record<string, unknown>;
+}
+
+export function writeCalibrationFiles(dir: string, run: CalibrationRun, extend?: (run: CalibrationRun) => ResultExtension): CalibrationManifest {
   const { plan } = run;
   const files: Record<string, string> = {};
   const write = (name: string, content: string | Uint8Array) => (files[name] = writeFileAtomic(join(dir, name), content));
@@ -89,7 +100,12 @@ export function writeCalibrationFiles(dir: string, run: CalibrationRun): Calibra
   write('calibrated.yaml', calibratedYaml(run));
   write('posterior-predictive.yaml', posteriorPredictiveYaml(run));
   write('targets.json', plan.targetsFile.bytes);
-  const manifest = calibrationManifest(run, predictions, files);
+  const extension = extend?.(run);
+  for (const [name, content] of Object.entries(extension?.files ?? {})) write(name, content);
+  const base = calibrationManifest(run, predictions, files);
+  const manifest = extension
+    ? ({ ...base, kind: extension.kind, ...extension.manifest, units: { ...base.units, ...(extension.manifest.units as Record<string, string> | undefined) }, files: base.files } as unknown as CalibrationManifest)
+    : base;
   writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
   return manifest;
 }

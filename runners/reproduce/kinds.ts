@@ -18,6 +18,7 @@ import { writeEffectsJson } from '../effects/run-baseline.js';
 import type { Manifest } from './manifest.js';
 import type { Rerun, RerunContext } from './rerun.js';
 import { rerunCalibration } from '../calibrate/reproduce.js';
+import { rerunWorlds } from '../worlds/reproduce.js';
 
 export type { Rerun, RerunContext } from './rerun.js';
 
@@ -26,6 +27,7 @@ export const RERUNS: Readonly<Record<string, Rerun>> = {
   run: rerunRun,
   sweep: rerunSweep,
   calibration: rerunCalibration,
+  worlds: rerunWorlds,
 };
 
 /** A single run: its resolved parameters and seed, through `simulate` and `writeRunDirectory`. */
