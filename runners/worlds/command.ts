@@ -78,7 +78,7 @@ function summary(outcome: WorldsOutcome, out: string): string {
     `${outcome.calibration.name}: ${post.values.length} worlds (generation ${post.generation} of ${result.generations.length}, ESS ${last.ess.toFixed(0)}, tolerance ${post.tolerance.toPrecision(4)}; ${outcome.manifest?.stopReason ?? result.stopReason}); ` +
       `${outcome.simulations} simulations (${outcome.ranNow} run now), ${outcome.failed} failed` +
       (scores ? `; targets met by posterior-predictive draws: fitted ${share(scores.fitted.meanMetShare)}, holdouts ${share(scores.holdout.meanMetShare)}` : ''),
-    `What the record says about the ${assumptions.length} assumptions: ${constrained.length} constrained${constrained.length ? ':' : '.'}`,
+    `What the record says about the ${assumptions.length} assumption${assumptions.length === 1 ? '' : 's'}: ${constrained.length} constrained${constrained.length ? ':' : '.'}`,
     ...constrained.map((v) => `  ${v.parameter}: ${v.verdict}`),
     `  ${assumptions.filter((v) => v.constraint === 'weak').length} weakly constrained, ${assumptions.filter((v) => v.constraint === 'none').length} not constrained (each one's posterior against its prior: assumptions.csv)`,
     `wrote worlds.csv, assumptions.csv and the calibration's files in ${out}`,
