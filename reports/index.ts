@@ -18,6 +18,7 @@ import { chartMeta, DEFAULT_SIZE, type ChartMeta, type ChartSpec, type RenderSiz
 import { sweepCharts } from './sweep-charts.js';
 import { findingsOf, type Findings } from './findings.js';
 import { sensitivityCharts, sensitivityLead, sensitivityTables, type SensitivityLead } from './sensitivity-charts.js';
+import { worldsCharts, worldsLead, worldsTables } from './worlds-charts.js';
 import { runTables, sweepTables, type KeyTable } from './tables.js';
 import { genericRunCharts, genericRunTables, genericSweepCharts, genericSweepTables, usesGenericCharts } from './generic-charts.js';
 
@@ -121,6 +122,10 @@ export function planReport(result: LoadedResult): ReportPlan {
   if (result.kind === 'decision') {
     const plan = decisionCharts(result);
     return { charts: uniqueFiles(plan.charts), tables: decisionTables(result), notes: plan.notes, findings: null, lead: decisionLead(result) };
+  }
+  if (result.kind === 'worlds') {
+    const plan = worldsCharts(result);
+    return { charts: uniqueFiles(plan.charts), tables: worldsTables(result), notes: plan.notes, findings: null, lead: worldsLead(result) };
   }
   if (result.kind === 'calibration') {
     const plan = calibrationCharts(result);

@@ -7,6 +7,7 @@ import { InputFiles, type LoadedCommon } from './input-files.js';
 import { loadSensitivity, SWEEP_ANALYSIS_MANIFEST, type SensitivityResult } from './sensitivity-load.js';
 import { loadCalibrationResult, type CalibrationResult } from './calibration-load.js';
 import { loadDecision, type DecisionResult } from './decision-load.js';
+import { loadWorldsResult, type WorldsResult } from './worlds-load.js';
 
 export { InputFiles, type InputFile, type InputFilesReader, type LoadedCommon } from './input-files.js';
 
@@ -130,7 +131,7 @@ export interface SweepResult extends LoadedCommon {
   readonly effects: SweepEffects | null;
 }
 
-export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult | DecisionResult;
+export type LoadedResult = RunResult | SweepResult | SensitivityResult | CalibrationResult | DecisionResult | WorldsResult;
 
 const POINTS_STAT_COLUMNS = ['n', 'mean', 'sd', 'ci95_low', 'ci95_high'] as const;
 
@@ -151,7 +152,8 @@ export async function loadResult(dirArg: string): Promise<LoadedResult> {
   if (kind === 'sweep') return loadSweep(dir, manifest, files);
   if (kind === 'calibration') return loadCalibrationResult(dir, manifest, files);
   if (kind === 'decision') return loadDecision(dir, manifest, files);
-  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity", "calibration" or "decision"`);
+  if (kind === 'worlds') return loadWorldsResult(dir, manifest, files);
+  throw new ReportInputError(join(dir, 'manifest.json'), `"kind" is ${JSON.stringify(kind)}; expected "run", "sweep", "sensitivity", "calibration", "decision" or "worlds"`);
 }
 
 async function requireDirectory(dir: string, dirArg: string): Promise<void> {

@@ -31,6 +31,7 @@ export function reportTitle(result: LoadedResult): string {
   if (result.kind === 'sweep') return `defsim sweep report: ${result.experimentName}`;
   if (result.kind === 'sensitivity') return `defsim sensitivity analysis: ${result.experiment ?? result.name}`;
   if (result.kind === 'calibration') return `defsim calibration report: ${result.calibrationName}`;
+  if (result.kind === 'worlds') return `defsim worlds report: ${result.calibration.calibrationName}`;
   if (result.kind === 'decision') return `defsim decision report: ${result.policies.length} policies over ${result.worlds} worlds`;
   return `defsim run report: ${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
 }

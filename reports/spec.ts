@@ -28,6 +28,8 @@ export type ChartKind =
   | 'calibration_identifiability'
   | 'calibration_predictive_series'
   | 'calibration_predictive_targets'
+  /** A worlds directory: every fitted parameter's posterior interval on its prior's quantile scale (worlds-charts.ts). */
+  | 'worlds_within_prior'
   | 'decision_probability_best'
   | 'decision_effects'
   | 'decision_regret'

@@ -38,13 +38,18 @@ export {
 } from './sensitivity/api.js';
 // Calibration: the ABC-SMC estimator on any evaluator, and `calibrate` on a model.
 export {
-  abcSmc, generationBudget, DEFAULT_QUANTILE, DEFAULT_KERNEL_SCALE,
-  type AbcSettings, type AbcResult, type AbcProgress, type Candidate, type Evaluate, type Population, type GenerationSummary, type GenerationResult, type StopReason,
+  abcSmc, generationBudget, movedParameters, DEFAULT_QUANTILE, DEFAULT_KERNEL_SCALE, KERNEL_SHAPES,
+  type KernelShape, type AbcSettings, type AbcResult, type AbcProgress, type Candidate, type Evaluate, type Population, type GenerationSummary, type GenerationResult, type StopReason,
 } from './calibrate/abc-smc.js';
 export { type Prior, type PriorSpec } from './calibrate/priors.js';
 export { distanceOf, type Target } from './calibrate/distance.js';
 export { calibrate, type CalibrateOptions, type CalibrationOutcome, type CalibrationProgress } from './calibrate/calibrate.js';
 export { loadCalibration, openCalibration, type Calibration, type CalibrationPlan, type StopRules } from './calibrate/calibration-file.js';
+export { truncatedMixture, drawTruncatedNormal, logNormalMass, weightedKsDistance } from './calibrate/truncated-kernel.js';
+// Plausible worlds: the calibrated parameters and the assumptions fitted jointly.
+export { worlds, type WorldsOptions, type WorldsOutcome } from './worlds/worlds.js';
+export { openWorlds, type WorldsPlan, type ParameterRole } from './worlds/worlds-file.js';
+export { parameterVerdict, type ParameterVerdict, type Constraint } from './worlds/assumptions.js';
 // Reproducing a result directory.
 export { reproduce, type ReproduceOptions, type ReproduceOutcome } from './reproduce/reproduce.js';
 export * from './decide/api.js';

@@ -21,6 +21,7 @@ import { k8sCommand, slurmCommand } from './cluster/jobs.js';
 import { reproduceCommand } from './reproduce/reproduce.js';
 import { analyzeCommand, sampleCommand } from './sensitivity/command.js';
 import { calibrateCommand } from './calibrate/command.js';
+import { worldsCommand } from './worlds/command.js';
 import { decideCommand } from './decide/command.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(analyzeCommand)
       .command(sampleCommand)
       .command(calibrateCommand)
+      .command(worldsCommand)
       .command(newModelCommand)
       .command(decideCommand)
       .demandCommand(1, 'name a command (see --help)')

@@ -21,6 +21,7 @@ const EXPORTS = [
   'effects', 'jointEffects', 'effectInterval', 'effectRatio', 'inverseEffectRatio', 'fiellerRatio', 'effectRows', 'loadTQuantile975',
   'sampleSobol', 'analyzeSobol', 'sampleMorris', 'analyzeMorris', 'parseSalibProblem', 'toSalibProblem',
   'abcSmc', 'generationBudget', 'distanceOf', 'calibrate', 'loadCalibration', 'openCalibration',
+  'movedParameters', 'truncatedMixture', 'worlds', 'openWorlds', 'parameterVerdict',
   // the defection model's own, as before
   'PARAMETER_SCHEMA', 'defaultParameters', 'SCENARIOS',
 ];

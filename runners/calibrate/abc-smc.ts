@@ -20,9 +20,10 @@
  * however many workers it uses, in whatever order they finish, across a kill and a resume.
  */
 import { hashInts, RandomStream } from '../../engine/rng.js';
-import { drawPrior, fromSampling, insideSupport, logPriorDensity, type Prior } from './priors.js';
+import { drawPrior, fromSampling, insideSupport, logPriorDensity, priorCdf, samplingBounds, type Prior } from './priors.js';
+import { truncatedMixture, weightedKsDistance } from './truncated-kernel.js';
 import {
-  cholesky, effectiveSampleSize, forwardSolve, logSumExp, normalise, weightedCovariance, weightedQuantile,
+  cholesky, effectiveSampleSize, forwardSolve, logSumExp, normalise, weightedCorrelation, weightedCovariance, weightedQuantile,
 } from './weighted.js';
 
 export interface AbcSettings {
@@ -36,6 +37,13 @@ export interface AbcSettings {
   readonly quantile: number;
   /** The kernel covariance is this times the weighted particle covariance (2: Beaumont et al. 2009). */
   readonly kernelScale: number;
+  /**
+   * 'normal' (the default): the untruncated kernel, a candidate outside the prior's box is not
+   * simulated; 'truncated': candidates are drawn inside the box from the kernel truncated to it,
+   * with its exact density (truncated-kernel.ts) — for many parameters, where the untruncated
+   * kernel almost never lands inside.
+   */
+  readonly kernel?: KernelShape;
   readonly seed: number;
   /** Stop after a generation whose tolerance is at or below this (pyABC's minimum_epsilon). */
   readonly minTolerance?: number;
@@ -47,6 +55,9 @@ export interface AbcSettings {
    */
   readonly stopNow?: () => boolean;
 }
+
+export type KernelShape = 'normal' | 'truncated';
+export const KERNEL_SHAPES: readonly KernelShape[] = ['normal', 'truncated'];
 
 export const DEFAULT_QUANTILE = 0.5;
 export const DEFAULT_KERNEL_SCALE = 2;
@@ -91,6 +102,8 @@ export interface GenerationSummary {
   readonly ess: number;
   /** False when the simulation budget ran out before `particles` were accepted (the generation is dropped). */
   readonly complete: boolean;
+  /** The truncated kernel: the parameters (prior indexes) it perturbed; the others were drawn from their priors. Absent otherwise. */
+  readonly kernelParameters?: readonly number[];
 }
 
 export interface GenerationResult {
@@ -178,12 +191,15 @@ function checkSettings(priors: readonly Prior[], s: AbcSettings): void {
   if (!(s.kernelScale > 0)) throw new RangeError(`kernelScale must be > 0 (got ${s.kernelScale})`);
   if (s.minTolerance !== undefined && !(s.minTolerance >= 0)) throw new RangeError(`minTolerance must be >= 0 (got ${s.minTolerance})`);
   if (s.maxSimulations !== undefined && !(Number.isInteger(s.maxSimulations) && s.maxSimulations >= 1)) throw new RangeError(`maxSimulations must be an integer >= 1 (got ${s.maxSimulations})`);
+  if (s.kernel !== undefined && !KERNEL_SHAPES.includes(s.kernel)) throw new RangeError(`kernel must be one of ${KERNEL_SHAPES.join(', ')} (got ${String(s.kernel)})`);
 }
 
 /** Draws candidate `index` in sampling space (null when outside the prior) and gives the log importance weight of an accepted one. */
 interface Proposal {
   draw(generation: number, index: number): Float64Array | null;
   logWeight(z: Float64Array): number;
+  /** The truncated kernel: the parameters it perturbs (the others are drawn from their priors). */
+  moved?: readonly number[];
 }
 
 function candidateStream(seed: number, generation: number, index: number): RandomStream {
@@ -210,13 +226,14 @@ function kernelProposal(priors: readonly Prior[], previous: Population, settings
   const d = priors.length;
   const n = previous.values.length;
   const points = previous.values.map((values) => Float64Array.from(values, (x, k) => samplingValue(priors[k], x)));
+  const cumulative = new Float64Array(n);
+  let running = 0;
+  for (let j = 0; j < n; j++) cumulative[j] = running += previous.weights[j];
+  if (settings.kernel === 'truncated') return truncatedProposal(priors, previous, points, settings, cumulative, running);
   const factor = kernelFactor(points, previous.weights, d, settings.kernelScale, priors);
   // Mahalanobis distances through L⁻¹: whiten every particle once, then compare whitened points.
   const whitened = points.map((z) => forwardSolve(factor, d, z, new Float64Array(d)));
   const logWeights = Float64Array.from(previous.weights, (w) => Math.log(w));
-  const cumulative = new Float64Array(n);
-  let running = 0;
-  for (let j = 0; j < n; j++) cumulative[j] = running += previous.weights[j];
   const scratch = new Float64Array(d);
   const terms = new Float64Array(n);
   return {
@@ -245,6 +262,66 @@ function kernelProposal(priors: readonly Prior[], previous: Population, settings
       return logPrior - logSumExp(terms);
     },
   };
+}
+
+/**
+ * The truncated kernel (settings.kernel 'truncated'). Parameters whose marginal the previous
+ * generation has moved from the prior (weighted Kolmogorov–Smirnov distance above the 5% critical
+ * value 1.36/√ESS) are perturbed jointly by the kernel truncated to the prior's box
+ * (truncated-kernel.ts); the others are drawn afresh from their priors. The proposal density is
+ * then q(z) = Σ_j w_j K_j(z_M) · π(z_U) (M moved, U the rest), so the weight
+ * π(z) / q(z) = π(z_M) / Σ_j w_j K_j(z_M): parameters the data leave alone do not enter the
+ * weights, which in many dimensions would otherwise collapse onto a few particles. Any split is
+ * exact; the rule only decides what is efficient, from generation g−1 alone.
+ */
+function truncatedProposal(
+  priors: readonly Prior[], previous: Population, points: Float64Array[], settings: AbcSettings, cumulative: Float64Array, running: number,
+): Proposal {
+  const moved = movedParameters(priors, points, previous.weights);
+  const m = moved.length;
+  const sub = points.map((z) => Float64Array.from(moved, (a) => z[a]));
+  const subPriors = moved.map((a) => priors[a]);
+  const factor = m > 0 ? kernelFactor(sub, previous.weights, m, settings.kernelScale, subPriors) : new Float64Array(0);
+  const bounds = subPriors.map((p) => samplingBounds(p.spec));
+  const mixture = m > 0 ? truncatedMixture(sub, previous.weights, factor, bounds.map((b) => b[0]), bounds.map((b) => b[1])) : null;
+  const isMoved = priors.map((_, a) => moved.includes(a));
+  return {
+    moved,
+    draw: (generation, index) => {
+      const stream = candidateStream(settings.seed, generation, index);
+      const j = pickByWeight(cumulative, stream.uniform() * running);
+      const kernelPart = mixture ? mixture.draw(j, stream) : new Float64Array(0);
+      const z = new Float64Array(priors.length);
+      moved.forEach((a, k) => (z[a] = kernelPart[k]));
+      priors.forEach((p, a) => {
+        if (!isMoved[a]) z[a] = drawPrior(p.spec, stream);
+      });
+      return z;
+    },
+    logWeight: (z) => {
+      if (!mixture) return 0;
+      let logPrior = 0;
+      for (const a of moved) logPrior += logPriorDensity(priors[a].spec, z[a]);
+      return logPrior - mixture.logDensity(Float64Array.from(moved, (a) => z[a]));
+    },
+  };
+}
+
+/**
+ * The parameters (indexes) the kernel perturbs: those whose weighted marginal differs from the
+ * prior by more than the Kolmogorov–Smirnov test's 5% critical value at n = ESS (1.36/√ESS), and
+ * those correlated with one of them beyond chance (|weighted r| > 3.5/√ESS: a ridge along which
+ * the data constrain a combination even where each marginal still looks like its prior).
+ */
+export function movedParameters(priors: readonly Prior[], points: readonly Float64Array[], weights: Float64Array): number[] {
+  const ess = effectiveSampleSize(weights);
+  const columns = priors.map((_, a) => points.map((z) => z[a]));
+  const shifted = priors.map((prior, a) => weightedKsDistance(columns[a], weights, (z) => priorCdf(prior.spec, z)) > 1.36 / Math.sqrt(ess));
+  const ridge = 3.5 / Math.sqrt(ess);
+  return priors.flatMap((_, a) => {
+    if (shifted[a]) return [a];
+    return priors.some((__, b) => shifted[b] && Math.abs(weightedCorrelation(columns[a], columns[b], weights)) > ridge) ? [a] : [];
+  });
 }
 
 function samplingValue(prior: Prior, x: number): number {
@@ -351,6 +428,7 @@ async function runGeneration(
   const base = {
     generation, tolerance, proposed: next, outsidePrior, simulations, failed, accepted: acceptedCount,
     acceptanceRate: simulations > 0 ? acceptedCount / simulations : 0,
+    ...(proposal.moved ? { kernelParameters: proposal.moved } : {}),
   };
   if (!complete) return { summary: { ...base, ess: 0, complete }, population: null };
   const logWeights = accepted.map((a) => proposal.logWeight(a.z));

@@ -27,7 +27,7 @@ import {
   journaled, predictiveIdentity, scanCalibrationJournal, type CalibrationJournalScan, type FitRecord, type PredictiveRecord,
 } from './journal.js';
 import { describeMeasure, measureColumns } from './measures.js';
-import { writeCalibrationFiles, type CalibrationManifest } from './outputs.js';
+import { writeCalibrationFiles, type CalibrationManifest, type ResultExtension } from './outputs.js';
 import type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
 
 export type { CalibrationRun, CandidateRecord, PredictivePoint } from './results.js';
@@ -49,6 +49,8 @@ export interface CalibrateOptions {
    */
   replayGenerations?: number;
   onProgress?: (progress: CalibrationProgress) => void;
+  /** More files and manifest fields for a command built on calibrate (`defsim worlds`); see outputs.ts ResultExtension. */
+  extend?: (run: CalibrationRun) => ResultExtension;
 }
 
 export type CalibrationProgress =
@@ -91,7 +93,7 @@ export async function calibrate(source: string | Record<string, unknown> | Calib
   const counters = { ranNow: 0 };
   try {
     const run = await runCalibration(plan, pool, session, counters, options.onProgress);
-    const manifest = options.out ? writeCalibrationFiles(options.out, run) : null;
+    const manifest = options.out ? writeCalibrationFiles(options.out, run, options.extend) : null;
     const fitSimulations = run.candidates.reduce((n, g) => n + g.length, 0) * plan.calibration.replicates;
     const failed = run.candidates.reduce((n, g) => n + g.filter((c) => c.status === 'failed').length, 0) + run.predictive.filter((p) => p.status === 'failed').length;
     return {

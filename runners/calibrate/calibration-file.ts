@@ -18,7 +18,7 @@ import { builtInLoadedModel, defaultModel, isModelPath, loadModel, modelSpecOf, 
 import { parameterSpec, resolveParameters } from '../model/parameters.js';
 import { resolveSet } from '../sweep/experiment.js';
 import { checkFileValue, experimentSettings, mapping, nameError, SWEEP_SETTINGS, type ParameterValue } from '../sweep/file-values.js';
-import { DEFAULT_KERNEL_SCALE, DEFAULT_QUANTILE, type AbcSettings } from './abc-smc.js';
+import { DEFAULT_KERNEL_SCALE, DEFAULT_QUANTILE, KERNEL_SHAPES, type AbcSettings } from './abc-smc.js';
 import type { Target } from './distance.js';
 import { priorMoments, type Prior, type PriorSpec } from './priors.js';
 import { readTargetsFile, recordTargets, type TargetsFile } from './targets.js';
@@ -39,7 +39,8 @@ export interface Calibration {
   ticks: number;
   /** Priors by dotted parameter path; normal priors carry their range. */
   parameters: Record<string, PriorObject>;
-  method: { type: 'abc-smc'; particles: number; until: StopRules; quantile: number };
+  /** `kernel` is present only when it is not the default 'normal' (so calibrations made before it existed keep their hash). */
+  method: { type: 'abc-smc'; particles: number; until: StopRules; quantile: number; kernel?: 'truncated' };
   replicates: number;
   seed: number;
 }
@@ -168,7 +169,7 @@ function resolveCalibration(raw: unknown, fallbackName: string, options: LoadCal
     scenarioValues: priors.map((p) => getPath(params, p.name) as number),
     settings: {
       particles: method.particles, generations: method.until.generations, minAcceptanceRate: method.until.acceptanceRate,
-      quantile: method.quantile, kernelScale: DEFAULT_KERNEL_SCALE, seed,
+      quantile: method.quantile, kernelScale: DEFAULT_KERNEL_SCALE, seed, kernel: method.kernel ?? 'normal',
       ...(method.until.minTolerance !== undefined ? { minTolerance: method.until.minTolerance } : {}),
       ...(method.until.simulations !== undefined ? { maxSimulations: method.until.simulations } : {}),
     },
@@ -185,8 +186,11 @@ function setting(key: string, spec: NumberSpec, value: unknown): number {
 }
 
 function resolveMethod(value: unknown): Calibration['method'] {
-  const method = mapping('method', value ?? {}, ['type', 'particles', 'until', 'quantile']);
+  const method = mapping('method', value ?? {}, ['type', 'particles', 'until', 'quantile', 'kernel']);
   if (method.type !== 'abc-smc') throw inputError('method.type', method.type, 'abc-smc');
+  if (method.kernel !== undefined && !(KERNEL_SHAPES as readonly unknown[]).includes(method.kernel)) {
+    throw inputError('method.kernel', method.kernel, `${KERNEL_SHAPES.join(' or ')} (normal: the untruncated kernel, a candidate outside the priors is not simulated; truncated: drawn inside the priors, for many parameters)`);
+  }
   const until = mapping('method.until', method.until ?? {}, ['acceptanceRate', 'generations', 'minTolerance', 'simulations', 'wallClockSeconds']);
   const optional = (key: 'minTolerance' | 'simulations' | 'wallClockSeconds') =>
     (until[key] === undefined ? {} : { [key]: setting(`method.until.${key}`, CALIBRATION_SETTINGS[key], until[key]) });
@@ -199,6 +203,7 @@ function resolveMethod(value: unknown): Calibration['method'] {
       ...optional('minTolerance'), ...optional('simulations'), ...optional('wallClockSeconds'),
     },
     quantile: setting('method.quantile', CALIBRATION_SETTINGS.quantile, method.quantile),
+    ...(method.kernel === 'truncated' ? { kernel: 'truncated' as const } : {}),
   };
 }
 

@@ -50,7 +50,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     process.once('SIGINT', onInterrupt);
     let outcome: CalibrationOutcome;
     try {
-      outcome = await writingTo(out, resume, () => calibrate(args.calibration, { model: plan.model, out, workers, resume: args.resume, onProgress: progressText(progress.update) }));
+      outcome = await writingTo(out, resume, () => calibrate(args.calibration, { model: plan.model, out, workers, resume: args.resume, onProgress: calibrationProgressText(progress.update) }));
     } finally {
       progress.stop();
       process.removeListener('SIGINT', onInterrupt);
@@ -68,7 +68,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
 };
 
 /** Progress lines: generation, tolerance, accepted, acceptance rate, speed and the generation's ETA; then the predictive draws. */
-function progressText(update: (text: string, final?: boolean) => void): (p: CalibrationProgress) => void {
+export function calibrationProgressText(update: (text: string, final?: boolean) => void): (p: CalibrationProgress) => void {
   const started = performance.now();
   let firstTotal: number | null = null;
   let lastGeneration = -1;

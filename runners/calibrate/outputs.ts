@@ -75,7 +75,18 @@ interface TargetPrediction {
   in90: boolean | null;
 }
 
-export function writeCalibrationFiles(dir: string, run: CalibrationRun): CalibrationManifest {
+/**
+ * What a command built on calibrate adds to its directory (`defsim worlds`): more files, written
+ * after the calibration's own and before the manifest, and the manifest's kind and extra fields.
+ */
+export interface ResultExtension {
+  kind: string;
+  /** File name → content; each file's sha256 joins the manifest's `files`. */
+  files: Record<string, string>;
+  manifest: Record<string, unknown>;
+}
+
+export function writeCalibrationFiles(dir: string, run: CalibrationRun, extend?: (run: CalibrationRun) => ResultExtension): CalibrationManifest {
   const { plan } = run;
   const files: Record<string, string> = {};
   const write = (name: string, content: string | Uint8Array) => (files[name] = writeFileAtomic(join(dir, name), content));
@@ -89,7 +100,12 @@ export function writeCalibrationFiles(dir: string, run: CalibrationRun): Calibra
   write('calibrated.yaml', calibratedYaml(run));
   write('posterior-predictive.yaml', posteriorPredictiveYaml(run));
   write('targets.json', plan.targetsFile.bytes);
-  const manifest = calibrationManifest(run, predictions, files);
+  const extension = extend?.(run);
+  for (const [name, content] of Object.entries(extension?.files ?? {})) write(name, content);
+  const base = calibrationManifest(run, predictions, files);
+  const manifest = extension
+    ? ({ ...base, kind: extension.kind, ...extension.manifest, units: { ...base.units, ...(extension.manifest.units as Record<string, string> | undefined) }, files: base.files } as unknown as CalibrationManifest)
+    : base;
   writeFileAtomic(join(dir, 'manifest.json'), jsonText(manifest));
   return manifest;
 }
@@ -125,12 +141,14 @@ function recordsByIndex(records: readonly CandidateRecord[] | undefined): Map<nu
 }
 
 function generationsCsv(run: CalibrationRun): string {
-  const lines = ['generation,tolerance,proposed,outside_prior,simulations,failed,accepted,acceptance_rate,ess,complete'];
+  // The truncated kernel adds how many parameters it perturbed (the rest were drawn from their priors); the default kernel's file is unchanged.
+  const truncated = run.plan.calibration.method.kernel === 'truncated';
+  const lines = ['generation,tolerance,proposed,outside_prior,simulations,failed,accepted,acceptance_rate,ess,complete' + (truncated ? ',kernel_parameters' : '')];
   const replicates = run.plan.calibration.replicates;
   for (const g of run.result.generations) {
     lines.push([
       g.generation, formatNumber(g.tolerance), g.proposed, g.outsidePrior, g.simulations * replicates, g.failed, g.accepted,
-      formatNumber(g.acceptanceRate), formatNumber(g.ess), g.complete,
+      formatNumber(g.acceptanceRate), formatNumber(g.ess), g.complete, ...(truncated ? [g.kernelParameters?.length ?? 0] : []),
     ].join(','));
   }
   return lines.join('\n') + '\n';
@@ -341,8 +359,15 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
       quantile: calibration.method.quantile,
       kernelScale: plan.settings.kernelScale,
       tolerance: "generation 0: every simulation that did not fail; generation g: the weighted quantile (method.quantile) of generation g-1's distances",
-      kernel: 'multivariate normal in sampling space (ln x for log priors), covariance kernelScale x the weighted covariance of the previous generation',
-      weights: 'prior density / sum over the previous particles of weight x kernel density, normalised to sum 1',
+      ...(calibration.method.kernel === 'truncated'
+        ? {
+          kernel: "truncated: the parameters whose weighted marginal in the previous generation differs from the prior (Kolmogorov-Smirnov distance above 1.36/sqrt(ESS)) are perturbed jointly by the multivariate normal kernel in sampling space (covariance kernelScale x their weighted covariance) truncated to the priors' box, drawn one conditional at a time (Geweke-Hajivassiliou-Keane), so every candidate is inside the box; the other parameters are drawn from their priors (generations.csv kernel_parameters)",
+          weights: 'prior density of the perturbed parameters / sum over the previous particles of weight x truncated kernel density (exact), normalised to sum 1; the parameters drawn from their priors cancel',
+        }
+        : {
+          kernel: 'multivariate normal in sampling space (ln x for log priors), covariance kernelScale x the weighted covariance of the previous generation',
+          weights: 'prior density / sum over the previous particles of weight x kernel density, normalised to sum 1',
+        }),
       generationBudget: `${generationBudget(plan.settings)} candidates (particles / until.acceptanceRate); a generation that runs out is dropped and the calibration stops`,
       reference: 'Beaumont, Cornuet, Marin & Robert (2009), Biometrika 96(4):983-990; Filippi, Barnes, Cornebise & Stumpf (2013), Stat. Appl. Genet. Mol. Biol. 12(1):87-107',
     },

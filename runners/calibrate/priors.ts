@@ -5,6 +5,7 @@
  * the stream passed in.
  */
 import type { RandomStream } from '../../engine/rng.js';
+import { normalCdf } from '../sensitivity/distributions.js';
 
 /**
  * uniform: flat on [from, to]; log-uniform: flat in ln x on [from, to] (from > 0);
@@ -71,6 +72,16 @@ export function drawPrior(spec: PriorSpec, stream: RandomStream): number {
   }
   const [lo, hi] = samplingBounds(spec);
   return Math.min(hi, lo + stream.uniform() * (hi - lo));
+}
+
+/** The prior's distribution function in sampling space: the share of its mass at or below z. */
+export function priorCdf(spec: PriorSpec, z: number): number {
+  const [lo, hi] = samplingBounds(spec);
+  if (z <= lo) return 0;
+  if (z >= hi) return 1;
+  if (spec.kind !== 'normal') return (z - lo) / (hi - lo);
+  const below = normalCdf((spec.from - spec.mean) / spec.sd);
+  return (normalCdf((z - spec.mean) / spec.sd) - below) / (normalCdf((spec.to - spec.mean) / spec.sd) - below);
 }
 
 /** Mean and standard deviation of the prior in sampling space, and (normal) the mass inside [from, to]. */

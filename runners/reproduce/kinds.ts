@@ -19,6 +19,7 @@ import type { Manifest } from './manifest.js';
 import type { Rerun, RerunContext } from './rerun.js';
 import { rerunCalibration } from '../calibrate/reproduce.js';
 import { rerunDecision } from '../decide/reproduce.js';
+import { rerunWorlds } from '../worlds/reproduce.js';
 
 export type { Rerun, RerunContext } from './rerun.js';
 
@@ -28,6 +29,7 @@ export const RERUNS: Readonly<Record<string, Rerun>> = {
   sweep: rerunSweep,
   calibration: rerunCalibration,
   decision: rerunDecision,
+  worlds: rerunWorlds,
 };
 
 /** A single run: its resolved parameters and seed, through `simulate` and `writeRunDirectory`. */
