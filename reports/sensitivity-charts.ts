@@ -329,16 +329,21 @@ function convergenceChart(result: SensitivityResult, output: SensitivityOutput):
     points: rows.filter((r) => r.parameter === f).map((r) => ({ x: steps.indexOf(r.samples), y: r.value, low: r.low, high: r.high })),
   }));
   const what = result.method === 'sobol' ? 'base samples' : 'trajectories';
+  // ST lies in [0, 1]: the axis holds every estimate and that range, so one wild interval of N/8 samples
+  // does not squash the lines that matter; whiskers beyond the axis are cut off (the caption says so).
+  const estimates = series.flatMap((line) => line.points.map((p) => p.y)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const [lowest, highest] = [Math.min(0, ...estimates) - 0.1, Math.max(1, ...estimates) + 0.1];
+  const cut = index === 'ST' && series.some((line) => line.points.some((p) => (p.low ?? 0) < lowest || (p.high ?? 0) > highest));
   return {
     file: `convergence-${slug(output.name)}.png`,
     title: `Convergence of ${index === 'ST' ? 'ST' : 'mu*'}: ${outputLabel(output)}`,
-    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals, for the ${Math.min(CONVERGENCE_SHOWN, result.factors.length)} parameters with the largest index at N (convergence.csv has every one). Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.`,
+    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals, for the ${Math.min(CONVERGENCE_SHOWN, result.factors.length)} parameters with the largest index at N (convergence.csv has every one). Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.${cut ? ' Whiskers that reach beyond the axis are cut off at its edge (convergence.csv has their ends).' : ''}`,
     kind: 'convergence',
     source: source(['metric', 'parameter', 'index', 'samples', 'value', 'ci95_low', 'ci95_high', 'flag'], 'convergence.csv'),
     chart: {
       type: 'line',
       x: { title: `${what[0].toUpperCase()}${what.slice(1)} used (N/8, N/4, N/2, N)`, format: 'number', categories: steps.map(String) },
-      panels: [{ axis: { title: index === 'ST' ? 'ST (total-order index)' : 'mu*', format: 'number', padded: true } }],
+      panels: [{ axis: { title: index === 'ST' ? 'ST (total-order index)' : 'mu*', format: 'number', padded: true, ...(cut ? { min: lowest, max: highest } : {}) } }],
       series,
       note: 'markers: index · whiskers: bootstrap 95% interval',
     },
