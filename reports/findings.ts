@@ -257,7 +257,7 @@ function modelFindings(sweep: SweepResult): FindingsPlan {
     if (counts.length > 0) {
       tables.push({
         title: `Cost per additional one: spend over ${base} / the extra count, US dollars each [95% Fieller interval]`,
-        columns: ['point', ...counts.map((o) => `${o.label} (US dollars per one of ${o.unit})`)],
+        columns: ['point', ...counts.map((o) => `${o.label} (US dollars per additional one)`)],
         rows: points.map((p) => [p.label, ...counts.map((o) => {
           const r = get(p.id, o.metric);
           if (!r) return '–';

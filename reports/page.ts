@@ -127,7 +127,7 @@ function htmlLead(lead: NonNullable<ReportContents['lead']>): string {
 function findingsIntro(findings: Findings): string {
   if (findings.money === false) {
     return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway, in the unit of each outcome. ` +
-      `Intervals: ${findings.intervals}. The model records no spend, so there are no ratios per US$1M and no costs. Data: effects.csv.`;
+      `Intervals: ${findings.intervals}. The model records no spend, so these are effects alone: no ratios to money, no costs. Data: effects.csv.`;
   }
   return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway. ` +
     `Intervals: ${findings.intervals}. Ratios per US$1M and costs per additional defection use Fieller's 95% interval; a ratio whose denominator is not distinguishable from 0 is undefined (n/a, with the reason), never a number. Data: effects.csv.`;

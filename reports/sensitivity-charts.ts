@@ -271,11 +271,16 @@ function heatmap(result: SensitivityResult, outputs: SensitivityOutput[]): Chart
   const sobol = result.method === 'sobol';
   const cells = outputs.flatMap((o, y) => result.factors.map((f, x) => ({ x, y, value: importance(result, o.name).get(f)?.value ?? null })));
   const format: ValueFormat = 'share';
+  // Say what Δ and Δ/$1M mean only when rows carry them (an analysis without a baseline has plain outputs).
+  const marks = [
+    ...(outputs.some((o) => o.statistic === 'effect') ? ['Δ: effect over the baseline'] : []),
+    ...(outputs.some((o) => o.statistic !== 'mean' && o.statistic !== 'effect') ? ['Δ/$1M: per US$1 million of extra spend'] : []),
+  ];
   return {
     file: 'sensitivity-heatmap.png',
     title: sobol ? "Total-order Sobol' index ST, parameters × outputs" : 'Relative mu* (mu* / largest mu* of the output), parameters × outputs',
     caption: sobol
-      ? "Each cell is the share of an output's variance that involves the parameter (alone or through interactions); colours run from 0 to 1 (an estimate beyond them, from too few samples, takes the end colour). Rows: the outputs the page leads with (Δ: effect over the baseline; Δ/$1M: per US$1 million of extra spend)."
+      ? `Each cell is the share of an output's variance that involves the parameter (alone or through interactions); colours run from 0 to 1 (an estimate beyond them, from too few samples, takes the end colour). Rows: the outputs the page leads with${marks.length ? ` (${marks.join('; ')})` : ''}.`
       : 'Each cell is a parameter\'s mu* as a share of the largest mu* for that output.',
     kind: 'sensitivity_heatmap',
     source: source(['metric', 'parameter', 'index', 'value']),
