@@ -10,6 +10,7 @@ import type { ChartPlan } from './run-charts.js';
 import type { IndexValue, SensitivityOutput, SensitivityResult } from './sensitivity-load.js';
 import type { ChartSpec, LineSeriesSpec } from './spec.js';
 import type { KeyTable } from './tables.js';
+import { usesGenericCharts } from './units.js';
 
 const MAX_BAR_CHARTS = 24;
 const MAX_HEATMAP_ROWS = 30;
@@ -115,7 +116,8 @@ export function sensitivityLead(result: SensitivityResult): SensitivityLead {
       : `No parameter has a ${what} above ${result.threshold} for any of ${subject}: within the ranges varied, none of these assumptions moves them much.`,
     barely.length > 0 ? `Below ${result.threshold} for every one of ${subject} (they barely matter here): ${barely.join(', ')}.` : `Every parameter matters for at least one of ${subject}.`,
   ];
-  if (!policy) paragraphs.push('This analysis has no baseline, so there are no policy effects: the list is over every output. Name a baseline (e.g. baseline: { scenario: no-policy }) to analyse effects.');
+  const counterfactual = usesGenericCharts(result.manifest) ? 'the scenario to compare with' : 'no-policy';
+  if (!policy) paragraphs.push(`This analysis has no baseline, so there are no policy effects: the list is over every output. Name a baseline (e.g. baseline: { scenario: ${counterfactual} }) to analyse effects.`);
   const noisy = headline.filter((o) => (result.seedNoise.get(o.name) ?? 0) > NOISY_SHARE);
   if (noisy.length > 0) paragraphs.push(`Seed noise is more than ${NOISY_SHARE * 100}% of the variance of ${noisy.length} of these outputs (table "Seed noise"): their indices describe the seeds as much as the parameters; run more replicates.`);
   const flagged = headline.filter((o) => (result.convergence.get(o.name) ?? []).some((r) => r.flag !== ''));

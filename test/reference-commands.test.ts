@@ -81,7 +81,7 @@ async function reportIsAboutTheModel(dir: string, model: ModelDefinition): Promi
   const out = cli(['report', dir, '--width', '800', '--height', '450']);
   expect(out).toContain(join(dir, 'report', 'report.html'));
   const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
-  expect(html).not.toMatch(/February 2021|Feb 2021|US\$|US dollars|\barmy\b|\bpolice\b|tycoon|defection|unit not recorded/i);
+  expect(html).not.toMatch(/February 2021|Feb 2021|US\$|US dollars|\barmy\b|\bpolice\b|tycoon|defection|unit not recorded|no-policy/i);
   expect(html).toContain(`Model ${model.name} ${model.version}`);
   const contents = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8'));
   for (const chart of contents.charts) expect(existsSync(join(dir, 'report', chart.file)), chart.file).toBe(true);
@@ -140,6 +140,12 @@ describe('sweeps with effects over a baseline (the shipped experiments, fewer re
     ]);
     const forest = plan.charts.find((c) => c.file === 'findings-forest-effects.png')!;
     expect(forest.chart.type === 'forest' && forest.chart.rows).toEqual(['legitimacy-sudden', 'legitimacy-gradual']);
+  }, 60_000);
+
+  it('run --baseline on a model without spend prints the effects alone, no money columns', () => {
+    const out = cli(['run', '--model', 'epstein', '--scenario', 'legitimacy-sudden', '--baseline', 'legitimacy-high', '--replicates', '2', '--out', join(tmp, 'epstein-run-baseline')]);
+    expect(out).toMatch(/outcome +legitimacy-high +legitimacy-sudden +effect \[95% interval\]\n/);
+    expect(out).not.toMatch(/\$1M|cost per/);
   }, 60_000);
 
   it('granovetter-sd: validate, sweep; the effect of the sd over sd = 0.10 jumps past the critical value in the large crowd; the findings chart it against the sd, a panel per crowd', async () => {
