@@ -6,6 +6,7 @@
  * tolerance bars, holdouts in their own colour and scored apart.
  */
 import { axisTitle, displayName, formatForName, formatValue, MONTH_AXIS_TITLE, slug, unitLabel } from './format.js';
+import { formatOfUnit, NO_UNIT, recordedUnits, titled, usesGenericCharts } from './units.js';
 import type { CalibrationParameter, CalibrationResult, CalibrationTargetInfo, PredictionRow } from './calibration-load.js';
 import { priorDensity } from './calibration-load.js';
 import { OTHER_COLOURS } from './palette.js';
@@ -262,7 +263,11 @@ function predictiveSeriesCharts(result: CalibrationResult): { charts: ChartSpec[
 function predictiveSeriesChart(
   result: CalibrationResult, column: string, rows: readonly { tick: number; quantiles: readonly number[] }[], targets: readonly CalibrationTargetInfo[],
 ): ChartSpec {
-  const format = formatForName(column);
+  // The defection model's series are named by its conventions and ticked in months; any other model's carry the units its files record.
+  const generic = usesGenericCharts(result.manifest);
+  const unit = recordedUnits(result.manifest)[column] ?? NO_UNIT;
+  const format = generic ? formatOfUnit(unit) : formatForName(column);
+  const valueTitle = generic ? titled(column, unit) : axisTitle(displayName(column), format);
   const band = (low: number, high: number) => rows.map((r) => ({ x: r.tick, y: null, low: r.quantiles[low], high: r.quantiles[high] }));
   const series: LineSeriesSpec[] = [
     { label: '90% posterior-predictive interval (light)', colour: COLOURS.posterior, interval: 'band', points: band(0, 4) },
@@ -304,16 +309,18 @@ function predictiveSeriesChart(
     file: `calibration-predictive-${slug(column)}.png`,
     title: `Posterior-predictive check: ${displayName(column)}`,
     caption:
-      `${displayName(column)} (${unitLabel(format)}) over time in ${draws ?? 'the'} runs of posterior draws (posterior-predictive.yaml): the median and the 50% and 90% ` +
+      `${generic ? valueTitle : `${displayName(column)} (${unitLabel(format)})`} over time in ${draws ?? 'the'} runs of posterior draws (posterior-predictive.yaml): the median and the 50% and 90% ` +
       `posterior-predictive intervals, with the observed values and their tolerance bands (fitted targets in black, holdouts — never used to fit — in vermillion) ` +
       `and the bounds and shape checks on this series. ${scored.join('; ')}.`,
     kind: 'calibration_predictive_series',
     source: { file: 'predictive-series.csv', columns: ['column', 'tick', 'q05', 'q25', 'median', 'q75', 'q95'] },
     chart: {
       type: 'line',
-      // half a month of room at both ends, so marks on the first and last tick are whole
-      x: { title: MONTH_AXIS_TITLE, format: 'month', min: rows[0].tick - 0.5, max: rows[rows.length - 1].tick + 0.5 },
-      panels: [{ axis: { title: axisTitle(displayName(column), format), format, padded: true, ...(rows.every((r) => r.quantiles[0] >= 0) ? { min: 0 } : {}) } }],
+      // half a tick of room at both ends, so marks on the first and last tick are whole
+      x: generic
+        ? { title: 'Tick', format: 'number', wholeNumbers: true, min: rows[0].tick - 0.5, max: rows[rows.length - 1].tick + 0.5 }
+        : { title: MONTH_AXIS_TITLE, format: 'month', min: rows[0].tick - 0.5, max: rows[rows.length - 1].tick + 0.5 },
+      panels: [{ axis: { title: valueTitle, format, padded: true, ...(rows.every((r) => r.quantiles[0] >= 0) ? { min: 0 } : {}) } }],
       series,
       targets: marks,
       note: 'line: median of the posterior draws · dark band: 50% · light band: 90% · black: fitted targets · vermillion: holdouts',

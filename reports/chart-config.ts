@@ -108,7 +108,10 @@ function tickLabel(value: number, axis: AxisSpec): string | string[] {
   // A category label with line breaks is given as lines, so Chart.js makes room for all of them.
   if (axis.categories) return Number.isInteger(value) ? (axis.categories[value] ?? '').split('\n') : '';
   if (axis.format === 'month') return Number.isInteger(value) ? monthLabel(value) : '';
+  if (axis.wholeNumbers && !Number.isInteger(value)) return '';
   if (axis.log && !isRoundLogValue(value)) return '';
+  // A share is at most 100%: the room an axis leaves above it gets no label.
+  if ((axis.format === 'share' || axis.format === 'probability') && value > 1 + 1e-9) return '';
   return formatValue(value, axis.format);
 }
 

@@ -5,29 +5,16 @@
  * result files record (`units` in manifest.json: {column or metric: unit}).
  */
 import { numericColumn } from './csv.js';
-import { describePoint, formatValue, slug, type ValueFormat } from './format.js';
+import { describePoint, formatParameterValue, formatValue, slug } from './format.js';
 import type { DesignPoint, RunResult, SweepResult, VariedParameter } from './load.js';
 import { GROUP_COLOURS, OTHER_COLOURS, orderedColours } from './palette.js';
 import type { ChartPlan } from './run-charts.js';
 import type { AxisSpec, BarGroupSpec, ChartSpec, LineSeriesSpec, PointSpec } from './spec.js';
 import { replicateMeans } from './sweep-charts.js';
 import type { KeyTable } from './tables.js';
+import { formatOfUnit as formatOf, modelLabel, needsPanels, NO_UNIT, PANEL_SCALE_RATIO, parameterAxis, recordedUnits as unitsOf, titled, valueAxis } from './units.js';
 
-/** The model a result comes from: manifest.json's `model.name` (or `model` as a string); none recorded means the defection model. */
-export function modelOf(manifest: Readonly<Record<string, unknown>>): { name: string; version: string | null } {
-  const model = manifest.model;
-  if (typeof model === 'string') return { name: model, version: null };
-  if (model !== null && typeof model === 'object') {
-    const { name, version } = model as Record<string, unknown>;
-    if (typeof name === 'string') return { name, version: typeof version === 'string' ? version : null };
-  }
-  return { name: 'defection', version: typeof manifest.modelVersion === 'string' ? manifest.modelVersion : null };
-}
-
-/** Whether a result gets the generic charts (any model but the defection model, which keeps its own). */
-export function usesGenericCharts(manifest: Readonly<Record<string, unknown>>): boolean {
-  return modelOf(manifest).name !== 'defection';
-}
+export { modelOf, usesGenericCharts } from './units.js';
 
 /** Okabe-Ito colours for series that have no order. */
 const UNORDERED = [
@@ -36,45 +23,14 @@ const UNORDERED = [
 /** More lines than this in one chart are unreadable. */
 const MAX_LINES = 10;
 const TICK_AXIS_TITLE = 'Tick';
-const NO_UNIT = 'unit not recorded';
 const INTERVAL_NOTE = 'markers: mean over replicates · whiskers: 95% confidence interval of the mean';
-
-/** Units recorded in the result: manifest.json's `units` (a run's are also loaded as `units`). */
-function unitsOf(manifest: Readonly<Record<string, unknown>>, loaded: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const recorded = manifest.units;
-  const fromManifest = recorded !== null && typeof recorded === 'object'
-    ? Object.fromEntries(Object.entries(recorded).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : {};
-  return { ...fromManifest, ...loaded };
-}
-
-/** Shares read as per cent; every other unit as a plain number with its unit in the axis title. */
-function formatOf(unit: string): ValueFormat {
-  return /^share\b|^probability\b/.test(unit) ? 'share' : 'number';
-}
-
-function titled(name: string, unit: string): string {
-  return `${name} (${unit})`;
-}
 
 function finiteOrNull(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-/** A value axis with room around the data; it starts at 0 when no value is negative (counts, shares). */
-function valueAxis(title: string, unit: string, values: Iterable<number | null>): AxisSpec {
-  let negative = false;
-  for (const v of values) if (v !== null && v < 0) negative = true;
-  return { title, format: formatOf(unit), padded: true, ...(negative ? {} : { min: 0 }) };
-}
-
 function tickAxis(ticks: readonly number[]): AxisSpec {
   return { title: TICK_AXIS_TITLE, format: 'number', min: ticks[0], max: ticks[ticks.length - 1] };
-}
-
-function modelLabel(manifest: Readonly<Record<string, unknown>>): string {
-  const { name, version } = modelOf(manifest);
-  return version ? `${name} ${version}` : name;
 }
 
 // ─── a run ──────────────────────────────────────────────────────────────────
@@ -116,7 +72,14 @@ export function genericRunCharts(run: RunResult): ChartPlan {
       },
     });
   }
+  const notes: string[] = [];
   for (const column of columns) {
+    const values = numericColumn(run.series, column);
+    if (values.every((v) => v === values[0])) {
+      // A flat line says nothing a number does not: the tables have it.
+      notes.push(`${column}: ${formatValue(values[0], formatOf(unitOf(column)))} (${unitOf(column)}) at every tick, so it has no chart of its own`);
+      continue;
+    }
     charts.push({
       file: `run-series-column-${slug(column)}.png`,
       title: `${column} over time`,
@@ -130,7 +93,8 @@ export function genericRunCharts(run: RunResult): ChartPlan {
       },
     });
   }
-  return { charts, notes: columns.length === 0 ? ['Series over time: left out, series.csv has no column besides tick'] : [] };
+  if (columns.length === 0) notes.push('Series over time: left out, series.csv has no column besides tick');
+  return { charts, notes };
 }
 
 export function genericRunTables(run: RunResult): KeyTable[] {
@@ -211,7 +175,7 @@ function seriesOverTime(sweep: SweepResult, units: Record<string, string>, notes
 function groupByOthers(points: readonly DesignPoint[], others: readonly VariedParameter[]): { label: string; points: DesignPoint[] }[] {
   const groups = new Map<string, DesignPoint[]>();
   for (const point of points) {
-    const label = others.map((o) => `${o.path} = ${point.params[o.path]}`).join(', ');
+    const label = others.map((o) => `${o.path} = ${formatParameterValue(o.path, point.params[o.path])}`).join(', ');
     groups.set(label, [...(groups.get(label) ?? []), point]);
   }
   return [...groups].map(([label, members]) => ({ label, points: members }));
@@ -254,19 +218,24 @@ function metricsByDesign(sweep: SweepResult, units: Record<string, string>): Cha
           chart: { type: 'bar', x: { title: parameter.path, categories: [...parameter.values] }, y: { title: titled(metric, unit), format: formatOf(unit) }, groups: bars, note: 'bars: mean over replicates · whiskers: 95% confidence interval of the mean' },
         };
       }
-      const series: LineSeriesSpec[] = groups.map((group, i) => ({
+      const lines: LineSeriesSpec[] = groups.map((group, i) => ({
         label: group.label || `mean (${runsPerPoint(sweep, metric)})`,
         colour: colours[i],
         markers: true,
         interval: 'whiskers',
         points: group.points.map((point): PointSpec => ({ x: Number(point.params[parameter.path]), ...statPoint(sweep, point, metric) })).sort((a, b) => a.x - b.x),
       }));
+      // Lines on very different scales (a crowd of 100 beside one of 10,000) each get a panel with its own axis.
+      const split = needsPanels(lines);
+      const series = split ? lines.map((line, i) => ({ ...line, panel: i })) : lines;
+      const panels = split
+        ? lines.map((line) => ({ axis: valueAxis(titled(metric, unit), unit, line.points.map((p) => p.y)) }))
+        : [{ axis: valueAxis(titled(metric, unit), unit, lines.flatMap((line) => line.points.map((p) => p.y))) }];
       return {
-        file: `sweep-response-${slug(parameter.path)}-${slug(metric)}.png`, title: `${metric} against ${parameter.path}`, caption, kind: 'response_curve', source,
-        chart: {
-          type: 'line', x: { title: `${parameter.path} (value in the experiment file)`, format: 'number', padded: true },
-          panels: [{ axis: valueAxis(titled(metric, unit), unit, series.flatMap((line) => line.points.map((p) => p.y))) }], series, note: INTERVAL_NOTE,
-        },
+        file: `sweep-response-${slug(parameter.path)}-${slug(metric)}.png`, title: `${metric} against ${parameter.path}`,
+        caption: split ? `${caption} Each line has its own panel and axis: their scales differ more than ${PANEL_SCALE_RATIO} times.` : caption,
+        kind: 'response_curve', source,
+        chart: { type: 'line', x: parameterAxis(parameter.path), panels, series, note: INTERVAL_NOTE },
       };
     });
   });

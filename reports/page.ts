@@ -5,6 +5,7 @@ import type { LoadedResult } from './load.js';
 import type { ChartMeta, RenderSize } from './spec.js';
 import type { KeyTable } from './tables.js';
 import type { Findings } from './findings.js';
+import { modelOf, unitsSentence, usesGenericCharts } from './units.js';
 
 /** Everything a report page shows; report.json is this, as JSON. */
 export interface ReportContents {
@@ -13,6 +14,8 @@ export interface ReportContents {
   readonly kind: LoadedResult['kind'];
   readonly name: string;
   readonly title: string;
+  /** What the numbers are in (the model's units, from the result files). */
+  readonly units: string;
   /** A sweep with a baseline opens with its effects (tables, and the forest plot's files); null otherwise. */
   readonly findings: Findings | null;
   /** A section before everything else (a sensitivity report's "What the answer depends on"). */
@@ -33,7 +36,8 @@ export function reportTitle(result: LoadedResult): string {
   if (result.kind === 'calibration') return `defsim calibration report: ${result.calibrationName}`;
   if (result.kind === 'worlds') return `defsim worlds report: ${result.calibration.calibrationName}`;
   if (result.kind === 'decision') return `defsim decision report: ${result.policies.length} policies over ${result.worlds} worlds`;
-  return `defsim run report: ${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
+  const model = usesGenericCharts(result.manifest) ? `${modelOf(result.manifest).name}, ` : '';
+  return `defsim run report: ${model}${result.scenario}${result.seed === null ? '' : `, seed ${result.seed}`}`;
 }
 
 export function reportContents(
@@ -46,6 +50,7 @@ export function reportContents(
     kind: result.kind,
     name: result.name,
     title: reportTitle(result),
+    units: unitsSentence(result.manifest),
     findings,
     ...(lead ? { lead } : {}),
     inputs: result.inputFiles,
@@ -79,7 +84,7 @@ const STYLE = `
   .notes li { color: #7a3b00; } nav ol { columns: 2; font-size: .92rem; }`;
 
 function isNumeric(cell: string): boolean {
-  return /^[−\-$]?[\d,.]+[%MBk]?( \[.*\])?$/.test(cell);
+  return /^[+−\-$]?[\d,.]+[%MBk]?( \[.*\])?$/.test(cell);
 }
 
 function htmlCell(cell: string): string {
@@ -121,6 +126,10 @@ function htmlLead(lead: NonNullable<ReportContents['lead']>): string {
 }
 
 function findingsIntro(findings: Findings): string {
+  if (findings.money === false) {
+    return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway, in the unit of each outcome. ` +
+      `Intervals: ${findings.intervals}. The model records no spend, so these are effects alone: no ratios to money, no costs. Data: effects.csv.`;
+  }
   return `Every figure here is an effect over the baseline (${findings.baseline}) at the end of the run: what each point adds to what would have happened anyway. ` +
     `Intervals: ${findings.intervals}. Ratios per US$1M and costs per additional defection use Fieller's 95% interval; a ratio whose denominator is not distinguishable from 0 is undefined (n/a, with the reason), never a number. Data: effects.csv.`;
 }
@@ -144,7 +153,7 @@ function html(contents: ReportContents): string {
 </head>
 <body>
 <h1>${escapeHtml(contents.title)}</h1>
-<p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. Counts are in people, money in US dollars, one tick is one month (tick 0 = February 2021).</p>
+<p>Result kind: ${contents.kind}. Read from: ${escapeHtml(inputs)}. ${escapeHtml(contents.units)}</p>
 ${contents.lead ? htmlLead(contents.lead) : ''}
 ${findings}
 ${notes}

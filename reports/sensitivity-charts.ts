@@ -10,6 +10,7 @@ import type { ChartPlan } from './run-charts.js';
 import type { IndexValue, SensitivityOutput, SensitivityResult } from './sensitivity-load.js';
 import type { ChartSpec, LineSeriesSpec } from './spec.js';
 import type { KeyTable } from './tables.js';
+import { usesGenericCharts } from './units.js';
 
 const MAX_BAR_CHARTS = 24;
 const MAX_HEATMAP_ROWS = 30;
@@ -115,7 +116,8 @@ export function sensitivityLead(result: SensitivityResult): SensitivityLead {
       : `No parameter has a ${what} above ${result.threshold} for any of ${subject}: within the ranges varied, none of these assumptions moves them much.`,
     barely.length > 0 ? `Below ${result.threshold} for every one of ${subject} (they barely matter here): ${barely.join(', ')}.` : `Every parameter matters for at least one of ${subject}.`,
   ];
-  if (!policy) paragraphs.push('This analysis has no baseline, so there are no policy effects: the list is over every output. Name a baseline (e.g. baseline: { scenario: no-policy }) to analyse effects.');
+  const counterfactual = usesGenericCharts(result.manifest) ? 'the scenario to compare with' : 'no-policy';
+  if (!policy) paragraphs.push(`This analysis has no baseline, so there are no policy effects: the list is over every output. Name a baseline (e.g. baseline: { scenario: ${counterfactual} }) to analyse effects.`);
   const noisy = headline.filter((o) => (result.seedNoise.get(o.name) ?? 0) > NOISY_SHARE);
   if (noisy.length > 0) paragraphs.push(`Seed noise is more than ${NOISY_SHARE * 100}% of the variance of ${noisy.length} of these outputs (table "Seed noise"): their indices describe the seeds as much as the parameters; run more replicates.`);
   const flagged = headline.filter((o) => (result.convergence.get(o.name) ?? []).some((r) => r.flag !== ''));
@@ -271,11 +273,16 @@ function heatmap(result: SensitivityResult, outputs: SensitivityOutput[]): Chart
   const sobol = result.method === 'sobol';
   const cells = outputs.flatMap((o, y) => result.factors.map((f, x) => ({ x, y, value: importance(result, o.name).get(f)?.value ?? null })));
   const format: ValueFormat = 'share';
+  // Say what Δ and Δ/$1M mean only when rows carry them (an analysis without a baseline has plain outputs).
+  const marks = [
+    ...(outputs.some((o) => o.statistic === 'effect') ? ['Δ: effect over the baseline'] : []),
+    ...(outputs.some((o) => o.statistic !== 'mean' && o.statistic !== 'effect') ? ['Δ/$1M: per US$1 million of extra spend'] : []),
+  ];
   return {
     file: 'sensitivity-heatmap.png',
     title: sobol ? "Total-order Sobol' index ST, parameters × outputs" : 'Relative mu* (mu* / largest mu* of the output), parameters × outputs',
     caption: sobol
-      ? "Each cell is the share of an output's variance that involves the parameter (alone or through interactions); colours run from 0 to 1 (an estimate beyond them, from too few samples, takes the end colour). Rows: the outputs the page leads with (Δ: effect over the baseline; Δ/$1M: per US$1 million of extra spend)."
+      ? `Each cell is the share of an output's variance that involves the parameter (alone or through interactions); colours run from 0 to 1 (an estimate beyond them, from too few samples, takes the end colour). Rows: the outputs the page leads with${marks.length ? ` (${marks.join('; ')})` : ''}.`
       : 'Each cell is a parameter\'s mu* as a share of the largest mu* for that output.',
     kind: 'sensitivity_heatmap',
     source: source(['metric', 'parameter', 'index', 'value']),
@@ -329,16 +336,21 @@ function convergenceChart(result: SensitivityResult, output: SensitivityOutput):
     points: rows.filter((r) => r.parameter === f).map((r) => ({ x: steps.indexOf(r.samples), y: r.value, low: r.low, high: r.high })),
   }));
   const what = result.method === 'sobol' ? 'base samples' : 'trajectories';
+  // ST lies in [0, 1]: the axis holds every estimate and that range, so one wild interval of N/8 samples
+  // does not squash the lines that matter; whiskers beyond the axis are cut off (the caption says so).
+  const estimates = series.flatMap((line) => line.points.map((p) => p.y)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const [lowest, highest] = [Math.min(0, ...estimates) - 0.1, Math.max(1, ...estimates) + 0.1];
+  const cut = index === 'ST' && series.some((line) => line.points.some((p) => (p.low ?? 0) < lowest || (p.high ?? 0) > highest));
   return {
     file: `convergence-${slug(output.name)}.png`,
     title: `Convergence of ${index === 'ST' ? 'ST' : 'mu*'}: ${outputLabel(output)}`,
-    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals, for the ${Math.min(CONVERGENCE_SHOWN, result.factors.length)} parameters with the largest index at N (convergence.csv has every one). Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.`,
+    caption: `The index recomputed on the first N/8, N/4, N/2 and N ${what} of the design, with bootstrap 95% intervals, for the ${Math.min(CONVERGENCE_SHOWN, result.factors.length)} parameters with the largest index at N (convergence.csv has every one). Converged: the last two steps agree and the intervals are narrow. Flags at the last step are in convergence.csv.${cut ? ' Whiskers that reach beyond the axis are cut off at its edge (convergence.csv has their ends).' : ''}`,
     kind: 'convergence',
     source: source(['metric', 'parameter', 'index', 'samples', 'value', 'ci95_low', 'ci95_high', 'flag'], 'convergence.csv'),
     chart: {
       type: 'line',
       x: { title: `${what[0].toUpperCase()}${what.slice(1)} used (N/8, N/4, N/2, N)`, format: 'number', categories: steps.map(String) },
-      panels: [{ axis: { title: index === 'ST' ? 'ST (total-order index)' : 'mu*', format: 'number', padded: true } }],
+      panels: [{ axis: { title: index === 'ST' ? 'ST (total-order index)' : 'mu*', format: 'number', padded: true, ...(cut ? { min: lowest, max: highest } : {}) } }],
       series,
       note: 'markers: index · whiskers: bootstrap 95% interval',
     },

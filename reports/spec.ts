@@ -69,6 +69,8 @@ export interface AxisSpec {
   readonly categories?: readonly string[];
   /** Slant the category labels when they do not fit side by side (long names). */
   readonly everyLabel?: boolean;
+  /** Label whole numbers only (a tick axis with half a tick of room at its ends). */
+  readonly wholeNumbers?: boolean;
 }
 
 export interface PointSpec {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import type { ModelIdentity } from '../model/load.js';
 import { parameterSpecs } from '../model/parameters.js';
+import { outputUnits } from '../model/units.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
 import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
 import { generationBudget, type StopReason } from './abc-smc.js';
@@ -48,7 +49,8 @@ export interface CalibrationManifest extends ToolInfo {
   failed: number;
   pointEstimate: string;
   predictiveScores: { fitted: PredictiveScore; holdout: PredictiveScore };
-  units: Record<string, string>;
+  /** Units of the files' columns; `series`: the unit of each series a target reads (the model's), for the report's axes. */
+  units: Record<string, string | Record<string, string>>;
   /** The model: name and version, and for a user's module its file and sha256. */
   model: ModelIdentity;
   modelVersion: string;
@@ -335,6 +337,9 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
   const tool = toolInfo();
   const fitSimulations = run.candidates.reduce((n, g) => n + g.length, 0) * calibration.replicates;
   const failed = run.candidates.reduce((n, g) => n + g.filter((c) => c.status === 'failed').length, 0) + run.predictive.filter((p) => p.status === 'failed').length;
+  // The units of the tick and of every series a target reads, for the report's axes.
+  const modelUnits = outputUnits(plan.model.definition);
+  const seriesRead = run.predictiveColumns;
   return {
     kind: 'calibration',
     calibration,
@@ -389,8 +394,9 @@ function calibrationManifest(run: CalibrationRun, predictions: readonly TargetPr
       residual: "tolerance units: +1 is the top of a value target's band",
       tolerance: 'distance units',
       prior_sd: 'sampling scale: the parameter itself, or its natural log for log-uniform priors (sampling_scale log)',
-      predictive: "each target's own measure: people, people per month, or a share / ratio (predictive.csv measure)",
-      tick: 'month (0 = Feb 2021)',
+      predictive: "each target's own measure, in the unit of the series it reads (units.series), or a ratio of two (predictive.csv measure)",
+      tick: modelUnits.tick,
+      series: Object.fromEntries(seriesRead.map((column) => [column, modelUnits[column] ?? 'unit not recorded'])),
     },
     tool: tool.tool,
     version: tool.version,

@@ -60,8 +60,9 @@ export function readTargetsFile(path: string, ticks: number, model: ModelDefinit
 export function parseTargets(value: unknown, file: string, ticks: number, model: ModelDefinition): Pick<TargetsFile, 'targets' | 'textOnlyShapes'> {
   const checker = new Checker(file, ticks, model);
   const top = checker.mapping('(targets file)', value);
-  if (!Array.isArray(top.targets) || top.targets.length === 0) throw checker.error('targets', top.targets, 'a non-empty list of targets');
-  const targets = top.targets.map((t: unknown, i: number) => checker.recordTarget(`targets[${i}]`, t));
+  // `targets` may be empty (or left out) when the shapes carry the checks: a mean over ticks is a check.
+  if (top.targets !== undefined && !Array.isArray(top.targets)) throw checker.error('targets', top.targets, 'a list of targets');
+  const targets = ((top.targets ?? []) as unknown[]).map((t: unknown, i: number) => checker.recordTarget(`targets[${i}]`, t));
   const textOnlyShapes: { id: string; text: string }[] = [];
   if (top.shapes !== undefined) {
     if (!Array.isArray(top.shapes)) throw checker.error('shapes', top.shapes, 'a list of shapes, each {id, text, checks?}');
@@ -75,6 +76,7 @@ export function parseTargets(value: unknown, file: string, ticks: number, model:
       shape.checks.forEach((c: unknown, k: number) => targets.push(checker.check(`${where}.checks[${k}]`, c, id)));
     });
   }
+  if (targets.length === 0) throw checker.error('targets', top.targets, 'a non-empty list of targets, or shapes with checks');
   return { targets, textOnlyShapes };
 }
 

@@ -168,7 +168,10 @@ export function baselineTable(model: ModelDefinition, rows: readonly EffectsRow[
     const cost = o.unit !== 'people' ? '' : r.costPerAdditionalDefectionUsd === null
       ? `n/a (${r.costPerAdditionalDefectionUsdUndefinedReason})`
       : formatInterval(r.costPerAdditionalDefectionUsd, r.costPerAdditionalDefectionUsdCi95Low, r.costPerAdditionalDefectionUsdCi95High, 'usd_per_person', false);
-    return [o.label, formatNumber(r.baselineMean ?? NaN, o.unit), formatNumber(r.mean ?? NaN, o.unit), formatInterval(r.effect, r.effectCi95Low, r.effectCi95High, o.unit), o.metric === spendMetric || !spendMetric ? '' : perMillion, cost];
+    const levels = [o.label, formatNumber(r.baselineMean ?? NaN, o.unit), formatNumber(r.mean ?? NaN, o.unit), formatInterval(r.effect, r.effectCi95Low, r.effectCi95High, o.unit)];
+    return spendMetric ? [...levels, o.metric === spendMetric ? '' : perMillion, cost] : levels;
   });
-  return textTable(['outcome', baseline, scenario, 'effect [95% interval]', 'effect per $1M [95%]', 'cost per additional defection [95%]'], body);
+  // A model that records no spend (Granovetter's, Epstein's) gets effects alone: no money columns.
+  const money = spendMetric ? ['effect per $1M [95%]', 'cost per additional defection [95%]'] : [];
+  return textTable(['outcome', baseline, scenario, 'effect [95% interval]', ...money], body);
 }

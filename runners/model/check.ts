@@ -36,6 +36,10 @@ export function modelProblems(value: unknown): string[] {
       `'ticksParameter' '${m.ticksParameter}' is not an integer parameter of the schema with a minimum of at least 1`);
   }
   problems.push(...outputsProblems('series', m.series, false), ...outputsProblems('metrics', m.metrics, true));
+  // Every series.csv starts with the tick: a model may return it itself, first; otherwise defsim adds it.
+  if (Array.isArray(m.series) && m.series.findIndex((s: Record_) => s?.name === 'tick') > 0) {
+    problems.push("'series' names 'tick' but not first (the tick column comes first; leave it out and defsim adds it)");
+  }
   problems.push(...scenarioProblems(m, schemaProblem === null));
   const metricNames = new Set(Array.isArray(m.metrics) ? m.metrics.map((x: Record_) => x?.name) : []);
   if (m.outcomes !== undefined) problems.push(...outcomeProblems(m.outcomes, metricNames));

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { ParameterValue } from './file-values.js';
 import type { ModelIdentity } from '../model/load.js';
+import { outcomesManifest, outputUnits, type OutcomesManifest } from '../model/units.js';
 import { jsonText, toolInfo, writeFileAtomic, type ToolInfo } from '../io/outputs.js';
 import { CsvFile, csvCell, formatNumber } from '../io/csv.js';
 import { sameSeeds, seedRule, type SweepPlan } from './design.js';
@@ -41,6 +42,10 @@ export interface SweepManifest extends ToolInfo {
   /** The model that made the runs: name and version, and for a user's module its file and sha256. */
   model: ModelIdentity;
   modelVersion: string;
+  /** The unit of every series column and metric the model records (reports label their axes with them). */
+  units: Record<string, string>;
+  /** The model's outcomes (labels, kinds, directions) and spend metric, when it declares them: what the report's Findings read. */
+  outcomes?: OutcomesManifest;
   files: Record<string, string>;
 }
 
@@ -121,6 +126,8 @@ function sweepManifest(plan: SweepPlan, metrics: string[], seriesColumns: string
     version: tool.version,
     model: plan.model.identity,
     modelVersion: plan.model.definition.version,
+    units: outputUnits(plan.model.definition),
+    ...(plan.model.definition.outcomes ? { outcomes: outcomesManifest(plan.model.definition) } : {}),
     gitCommit: tool.gitCommit,
     node: tool.node,
     citation: tool.citation,
