@@ -11,7 +11,7 @@
  * reports, the lock).
  *
  * Table-driven: a command that writes a result is one more entry of CASES (run, sweep,
- * calibrate, analyze, decide). Kill points: 4 or 5 per command spread over its file operations (first and last included);
+ * calibrate, analyze, decide --x --y, decide EXPERIMENT). Kill points: 4 or 5 per command spread over its file operations (first and last included);
  * DEFSIM_CRASH_POINTS=all tries every one (about 10 for run, 25 for sweep, 55 for calibrate, 20 for decide).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -132,7 +132,22 @@ const CASES: CrashCase[] = [
     args: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', OUT, '--resamples', '5', '--draws', '20', '--quiet'],
     finish: () => ['decide', '--x', files.worlds, '--y', files.outcomes, '--out', OUT, '--resamples', '5', '--draws', '20', '--quiet'],
   },
+  {
+    // decide EXPERIMENT: the sweep of (world, scenario) points into runs/ (journaled), then the decision files and the manifest, last.
+    command: 'decide EXPERIMENT', manifest: 'manifest.json', reproducible: true, ignore: /^runs\/journal\.ndjson$/u,
+    args: () => ['decide', files.decideExperiment, '--out', OUT, '--workers', '1', '--no-report', '--quiet'],
+    finish: () => ['decide', files.decideExperiment, '--out', OUT, '--workers', '1', '--resume', '--no-report', '--quiet'],
+  },
 ];
+
+/** A tiny decide experiment: 4 worlds from a design, two policies against no-policy, one replicate. */
+const decideExperiment = {
+  name: 'crash-decide', policies: ['sanctions-only', 'defection-offer'], baseline: 'no-policy',
+  set: { 'population.scale': 2000 }, ticks: 6, replicates: 1, seed: 13,
+  worlds: { design: { type: 'lhs', samples: 4, parameters: { 'decision.peerWeight': { from: 1.5, to: 4.5 } } } },
+  criteria: [{ name: 'strength', metric: 'regime_strength_lost', kind: 'effect' }],
+  evppi: { draws: 20 }, prim: { resamples: 3 },
+};
 
 /** A small decision problem: 40 worlds over two parameters, two policies, one criterion (each policy leads in half of them). */
 function decisionInputs(): { worlds: string; outcomes: string } {
@@ -148,7 +163,7 @@ function decisionInputs(): { worlds: string; outcomes: string } {
 }
 
 beforeAll(() => {
-  files = { sweep: json('sweep.json', sweepExperiment), calibration: json('cal.json', calibration), sobol: json('sobol.json', sobol) };
+  files = { sweep: json('sweep.json', sweepExperiment), calibration: json('cal.json', calibration), sobol: json('sobol.json', sobol), decideExperiment: json('decide.json', decideExperiment) };
   const decision = decisionInputs();
   files.worlds = join(tmp, 'worlds.csv');
   files.outcomes = join(tmp, 'outcomes.csv');

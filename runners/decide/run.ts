@@ -71,8 +71,12 @@ export async function decideExperiment(source: string | Record<string, unknown> 
     let ranNow = 0;
     let failed: number;
     const finished = finishedSweep(runsDir, plan.hash);
-    if (finished !== null && !options.shard) failed = finished.failed;
-    else {
+    if (finished !== null && !options.shard) {
+      // The runs' own lock, taken and given back: refused while another process writes them, and a
+      // lock that a decide killed after its sweep left there is cleared (runners/io/lock.ts).
+      lockDirectory(runsDir, { key: '--out' }).release();
+      failed = finished.failed;
+    } else {
       const outcome = await runSweep(inner, { model, out: runsDir, workers: options.workers, resume: options.resume, shard: options.shard, maxRuns: plan.runs, onProgress: options.onProgress });
       ranNow = outcome.ranNow;
       failed = outcome.failed;
