@@ -10,7 +10,9 @@
  * cost is cubic in the points used, so, as SAVI and the R package voi do, the hyperparameters are
  * estimated on a subset of the worlds (`hyperSamples`, default max(100, min(30·p, 250))) and the
  * posterior mean is built on a larger subset (`fitSamples`, default 500) and then evaluated at
- * every world; a conditional expectation over a few hundred well-spread worlds is already close
+ * every world — out of sample: a world of that subset gets its leave-one-out mean, so no world's
+ * own outcome is handed back to it (with a group that carries no signal, the likelihood cannot
+ * tell interpolating length-scales from noise, and an in-sample fit made EVPPI equal EVPI); a conditional expectation over a few hundred well-spread worlds is already close
  * to its limit for the smooth responses EVPPI deals with. The subsets are drawn with a seeded
  * generator among the worlds of positive weight, so the result is reproducible.
  *
@@ -19,7 +21,7 @@
  * centred and scaled by its weighted mean and sd; importance weights enter as precision, noise
  * variance σ²/ωᵢ with ωᵢ the weights scaled to mean 1 on the subset (the GP counterpart of weighted
  * least squares); hyperparameters maximise the log marginal likelihood plus weak log-normal priors
- * (length-scales around 0.5 with a log-sd of 2, the noise around 0.1 with a log-sd of 3), by BFGS
+ * (length-scales around 0.5 with a log-sd of 0.75, the noise around half the variance with a log-sd of 3), by BFGS
  * with analytic gradients (Rasmussen & Williams 2006, eq. 5.9).
  */
 import { RandomStream } from '../../engine/rng.js';
@@ -88,7 +90,7 @@ export function gpSmoother(inputs: readonly Float64Array[], weights: Float64Arra
       const scale = Math.sqrt(variance) || 1;
       const z = (set: Uint32Array) => Float64Array.from(set, (i) => (response[i] - centre) / scale);
       const theta = fitHyperparameters(hyperData, p, z(hyperSet), hyperOmega);
-      const lengths = Array.from(theta.subarray(0, p), Math.exp);
+      const lengths = Array.from(theta.subarray(0, p), lengthOf);
       const signal = Math.exp(theta[p]);
       const noise = Math.exp(theta[p + 1]);
       // Posterior mean on the fit subset: α = (s²R + σ²Ω⁻¹)⁻¹ z.
@@ -97,10 +99,24 @@ export function gpSmoother(inputs: readonly Float64Array[], weights: Float64Arra
       const k = kernel.slice();
       for (let a = 0; a < m; a++) k[a * m + a] += noise / fitOmega[a] + 1e-10 * signal;
       if (!choleskyInPlace(k, m)) throw new Error('GP covariance is not positive definite');
-      const alpha = choleskySolve(k, m, z(fitSet));
+      const zFit = z(fitSet);
+      const alpha = choleskySolve(k, m, zFit.slice());
+      // A world of the fit subset gets its leave-one-out mean, z_a − α_a / [K⁻¹]_aa (Rasmussen &
+      // Williams 2006, eq. 5.12), never the fit's value at its own response: a GP whose
+      // length-scales shrink until it interpolates (the likelihood cannot tell that from noise
+      // when the group carries no signal) would otherwise hand every world its own outcome back,
+      // and EVPPI would equal EVPI for any group.
+      const inverse = choleskyInverse(k, m);
+      const looAt = new Int32Array(n).fill(-1);
+      fitSet.forEach((i, a) => (looAt[i] = a));
       const fitted = new Float64Array(n);
       const inv2 = lengths.map((l) => 1 / (l * l));
       for (let i = 0; i < n; i++) {
+        const a = looAt[i];
+        if (a >= 0) {
+          fitted[i] = centre + scale * (zFit[a] - alpha[a] / inverse[a * m + a]);
+          continue;
+        }
         let g = 0;
         for (let b = 0; b < m; b++) {
           let d2 = 0;
@@ -162,7 +178,22 @@ function kernelMatrix(data: Float64Array, p: number, m: number, lengths: number[
   return k;
 }
 
-const PRIOR = { logLength: Math.log(0.5), logLengthSd: 2, logNoise: Math.log(0.1), logNoiseSd: 3, logSignalSd: 3 };
+// Length-scales: log-normal around 0.5 of the unit range with a log-sd of 0.75 (0.05 is 3 sd
+// below): a response that varies on a scale shorter than the spacing of a few hundred worlds
+// cannot be told from noise, and the likelihood alone is flat between the two. Noise: around half
+// the response's variance, log-sd 3 (simulation outcomes are noisy; a prior centred on little
+// noise pulled fits towards interpolation).
+/**
+ * The shortest length-scale, in units of the parameters' rank range: a length-scale is
+ * MIN_LENGTH + e^θ. Below it the kernel would pick out single worlds, and a GP on noisy outcomes
+ * does exactly that when the group carries no signal — worlds with outlying outcomes explained as
+ * narrow bumps — which made EVPPI of random, irrelevant parameters 90% of EVPI (measured on the
+ * shipped worlds; test/decide-estimators.test.ts keeps random groups near 0).
+ */
+export const MIN_LENGTH = 0.2;
+const lengthOf = (theta: number): number => MIN_LENGTH + Math.exp(theta);
+
+const PRIOR = { logLength: Math.log(0.5), logLengthSd: 0.75, logNoise: Math.log(0.5), logNoiseSd: 3, logSignalSd: 3 };
 
 /**
  * Log length-scales, log signal variance and log noise variance maximising the log marginal
@@ -177,7 +208,7 @@ function fitHyperparameters(data: Float64Array, p: number, z: Float64Array, omeg
   });
   const dims = p + 2;
   const objective = (theta: Float64Array, gradient: Float64Array | null): number => {
-    const lengths = Array.from(theta.subarray(0, p), Math.exp);
+    const lengths = Array.from(theta.subarray(0, p), lengthOf);
     const signal = Math.exp(theta[p]);
     const noise = Math.exp(theta[p + 1]);
     const signalPart = new Float64Array(m * m);
@@ -206,7 +237,7 @@ function fitHyperparameters(data: Float64Array, p: number, z: Float64Array, omeg
           const q = alpha[a] * alpha[b] - inverse[a * m + b];
           const s = signalPart[a * m + b];
           gradient[p] -= 0.5 * q * s;
-          for (let j = 0; j < p; j++) gradient[j] -= 0.5 * q * s * 2 * dist2[j][a * m + b] / (lengths[j] * lengths[j]);
+          for (let j = 0; j < p; j++) gradient[j] -= 0.5 * q * s * 2 * dist2[j][a * m + b] / (lengths[j] * lengths[j]) * ((lengths[j] - MIN_LENGTH) / lengths[j]);
         }
         gradient[p + 1] -= 0.5 * (alpha[a] * alpha[a] - inverse[a * m + a]) * (noise / omega[a]);
       }
