@@ -34,10 +34,10 @@ const WORLDS = 8;
 const REPLICATES = 2;
 const CEILING = 50000;
 
-/** Eight worlds over four parameters (one a switch, 0/1), with importance weights. */
+/** Eight worlds over five parameters (one a switch, 0/1; one a lever off-ramp sets), with importance weights. */
 function worldsText(): string {
-  const lines = ['world,weight,sanctions.revenueEffect,decision.peerWeight,sponsors.costs.visaUsd,regime.crackdown.enabled'];
-  for (let w = 0; w < WORLDS; w++) lines.push(`w${w},${(1 + (w % 3)) / 10},${Number((w * 0.15).toFixed(2))},${2 + (w % 4) * 0.5},${1000 + 2500 * w},${w % 5 === 0 ? 0 : 1}`);
+  const lines = ['world,weight,sanctions.revenueEffect,decision.peerWeight,sponsors.costs.visaUsd,regime.crackdown.enabled,sanctions.offRampCredibility'];
+  for (let w = 0; w < WORLDS; w++) lines.push(`w${w},${(1 + (w % 3)) / 10},${Number((w * 0.15).toFixed(2))},${2 + (w % 4) * 0.5},${1000 + 2500 * w},${w % 5 === 0 ? 0 : 1},${Number((0.3 + 0.05 * w).toFixed(2))}`);
   return lines.join('\n') + '\n';
 }
 const worldsFile = join(tmp, 'worlds.csv');
@@ -70,6 +70,7 @@ function experimentFile(name: string, changes: Record<string, unknown> = {}): st
 
 const FILES = ['decision.csv', 'evppi.csv', 'scenarios.csv', 'scenarios.json', 'worlds-outcomes.csv', 'world-criteria.csv', 'worlds.csv', 'runs/runs.csv', 'runs/points.csv', 'manifest.json'];
 const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
+const manifest0 = (dir: string) => JSON.parse(read(dir, 'manifest.json'));
 
 function csvRows(text: string): Record<string, string>[] {
   const [header, ...lines] = text.trim().split('\n').map((l) => l.split(','));
@@ -100,6 +101,9 @@ describe('defsim decide EXPERIMENT', () => {
     expect(new Set(runs.map((r) => r.seed)).size).toBe(WORLDS * REPLICATES);
     // The world's parameters are the runs' overrides; a switch runs as true/false.
     expect(runs.filter((r) => r.point_id === '0').every((r) => r['regime.crackdown.enabled'] === 'false' && r['sponsors.costs.visaUsd'] === '1000')).toBe(true);
+    // A lever a policy sets itself (off-ramp's credibility 0.8) keeps the policy's value there; the other scenarios run the world's.
+    for (const run of runs) expect(Number(run['sanctions.offRampCredibility']), `${run.scenario} in point ${run.point_id}`).toBe(run.scenario === 'off-ramp' ? 0.8 : Number((0.3 + 0.05 * Math.floor(Number(run.point_id) / SCENARIOS.length)).toFixed(2)));
+    expect(manifest0(two).worldLevers.parameters).toEqual({ 'sanctions.offRampCredibility': ['off-ramp'] });
     expect(read(two, 'worlds.csv')).toBe(worldsText());
     const manifest = JSON.parse(read(two, 'manifest.json'));
     expect(manifest).toMatchObject({ kind: 'decision', policies: POLICIES, baseline: 'no-policy', source: { worlds: WORLDS, replicates: true, worldsFile: 'worlds.csv' } });

@@ -103,10 +103,10 @@ export function shownPath(path: string): string {
   return near === '' ? '.' : near.startsWith('..') || isAbsolute(near) ? path : near;
 }
 
-/** One line naming the parameters of the worlds that a compared scenario also sets (the world's value runs), or null. */
+/** One line naming the parameters of the worlds that a compared scenario also sets (the scenario's value runs there), or null. */
 export function leversLine(manifest: Record<string, unknown>): string | null {
   const levers = (manifest.worldLevers as { parameters?: Record<string, string[]> } | undefined)?.parameters;
   if (!levers || Object.keys(levers).length === 0) return null;
   const scenarios = [...new Set(Object.values(levers).flat())];
-  return `note: the worlds vary ${Object.keys(levers).join(', ')}, which ${scenarios.join(', ')} also set${scenarios.length === 1 ? 's' : ''}: the world's value runs in every scenario (manifest.json, worldLevers)`;
+  return `note: the worlds vary ${Object.keys(levers).join(', ')}, which ${scenarios.join(', ')} also set${scenarios.length === 1 ? 's' : ''}: there the scenario's value runs, in the other scenarios the world's (manifest.json, worldLevers)`;
 }

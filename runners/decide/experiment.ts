@@ -244,9 +244,11 @@ function resolveGroups(value: unknown, parameters: readonly string[]): Record<st
 /** Every world under every scenario resolves (cross-parameter checks included), before anything is written. */
 function checkWorldsRun(model: ModelDefinition, experiment: DecideExperiment, worlds: Worlds): void {
   const base = baseLayer(model, experiment);
+  const levers = worldLevers(model, experiment, worlds);
   for (let w = 0; w < worlds.ids.length; w++) {
-    const overrides = new Map(Object.entries(worldOverrides(worlds, w)));
+    const world = worldOverrides(worlds, w);
     for (const scenario of [experiment.baseline, ...experiment.policies]) {
+      const overrides = new Map(Object.entries(ownLevers(world, scenario, levers)));
       try {
         resolveParameters(model, scenario, base, overrides);
       } catch (error) {
@@ -265,14 +267,16 @@ export function scenariosRun(experiment: Pick<DecideExperiment, 'baseline' | 'po
 /**
  * The sweep that runs the experiment: one point per (world, scenario), world-major, the baseline
  * first in each world; the world's parameters as the point's overrides (over the scenario's and
- * `set`); replicate r of every scenario in a world has the same seed, other worlds other seeds.
+ * `set`), except the levers a scenario sets itself (`levers`, from worldLevers): there the
+ * scenario's value runs. Replicate r of every scenario in a world has the same seed, other worlds
+ * other seeds.
  */
-export function sweepExperiment(experiment: DecideExperiment, worlds: Worlds): Experiment {
+export function sweepExperiment(experiment: DecideExperiment, worlds: Worlds, levers: Readonly<Record<string, readonly string[]>> = {}): Experiment {
   const scenarios = scenariosRun(experiment);
   const points: Record<string, ParameterValue>[] = [];
   for (let w = 0; w < worlds.ids.length; w++) {
     const overrides = worldOverrides(worlds, w);
-    for (const scenario of scenarios) points.push({ [SCENARIO_KEY]: scenario, ...overrides });
+    for (const scenario of scenarios) points.push({ [SCENARIO_KEY]: scenario, ...ownLevers(overrides, scenario, levers) });
   }
   return {
     name: experiment.name,
@@ -289,7 +293,18 @@ export function sweepExperiment(experiment: DecideExperiment, worlds: Worlds): E
   };
 }
 
-/** The levers a world replaces: parameters of the worlds that a compared scenario sets (for the manifest and a warning). */
+/** A world's overrides without the parameters `scenario` sets itself (a policy's levers are its own). */
+function ownLevers(overrides: Record<string, ParameterValue>, scenario: string, levers: Readonly<Record<string, readonly string[]>>): Record<string, ParameterValue> {
+  const out: Record<string, ParameterValue> = {};
+  for (const [name, value] of Object.entries(overrides)) if (!levers[name]?.includes(scenario)) out[name] = value;
+  return out;
+}
+
+/**
+ * The levers of the compared scenarios among the worlds' parameters: for each parameter of the
+ * worlds that a compared scenario sets, the scenarios that set it. In those scenarios the
+ * scenario's value runs (a policy is what it sets); in the others, the world's.
+ */
 export function worldLevers(model: ModelDefinition, experiment: DecideExperiment, worlds: Worlds): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const name of worlds.parameters.names) {

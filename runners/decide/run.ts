@@ -61,7 +61,7 @@ export async function decideExperiment(source: string | Record<string, unknown> 
     ? source
     : await openDecideExperiment(source, { ...(options.model !== undefined ? { model: options.model } : {}), ...(options.worldsCopy ? { worldsCopy: options.worldsCopy } : {}) });
   const { experiment, model, worlds } = opened;
-  const inner = sweepExperiment(experiment, worlds);
+  const inner = sweepExperiment(experiment, worlds, worldLevers(model.definition, experiment, worlds));
   const plan = planSweep(inner, model);
   const out = options.out;
   checkDecideDirectory(out, options.resume ?? false);
@@ -301,7 +301,7 @@ function writeDecision(out: string, opened: OpenedDecideExperiment, analysis: An
     baseline: experiment.baseline,
     parameters: worlds.parameters.names,
     groups: experiment.evppi.groups,
-    ...(Object.keys(levers).length > 0 ? { worldLevers: { note: "parameters of the worlds that a compared scenario also sets: the world's value is used in every scenario", parameters: levers } } : {}),
+    ...(Object.keys(levers).length > 0 ? { worldLevers: { note: "parameters of the worlds that a compared scenario also sets: in the scenarios listed the scenario's value runs (a policy's levers are its own), in the others the world's", parameters: levers } } : {}),
     criteria: decisions.map((d, i) => {
       const c = experiment.criteria[i];
       return {
