@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrationRecord, compareWithRecord } from '../agents/defection/calibration.js';
+import { calibrationRecord } from '../agents/defection/calibration.js';
+import { compareWithRecord } from '../runners/run/record.js';
 import { DefectionModel } from '../agents/defection/model.js';
 import { simulate, type RunResult } from '../runners/run/simulate.js';
 import { meets } from '../runners/calibrate/distance.js';
@@ -32,8 +33,7 @@ describe(`8. calibration of myanmar-2021 (population.scale ${scale}, mean of ${s
 
   it('every target of data/myanmar-2021.json is met by the mean run', () => {
     const record = calibrationRecord();
-    const stock = (group: string) => meanOf(`serving_${group}`)[0] + meanOf(`defected_${group}`)[0] + meanOf(`captured_${group}`)[0];
-    const results = compareWithRecord((name, tick) => meanOf(name)[tick], stock);
+    const results = compareWithRecord(DEFECTION.record!, (name, tick) => meanOf(name)[tick]);
     expect(results.map((r) => r.id)).toEqual(record.targets.map((t) => t.id));
     const failed = results.filter((r) => !r.pass).map((r) => `${r.id}: model ${r.model} (allowed ${r.low ?? 0}..${r.high ?? r.max})`);
     expect(failed).toEqual([]);

@@ -27,22 +27,6 @@ export interface CalibrationRecord {
   shapes: Array<{ id: string; text: string; source?: string; checks?: unknown[] }>;
 }
 
-export interface CalibrationResult {
-  id: string;
-  series: string;
-  tick: number;
-  observed?: number;
-  tolerance?: number;
-  low?: number;
-  high?: number;
-  max?: number;
-  model: number;
-  pass: boolean;
-  /** Present (true) on a calibration holdout. */
-  holdout?: boolean;
-  source?: string;
-}
-
 export function calibrationRecord(): CalibrationRecord {
   return observedRecord as CalibrationRecord;
 }
@@ -56,32 +40,4 @@ export function targetColumn(t: CalibrationTarget): string {
   if (t.series === 'defected_cumulative') return `defected_${t.group.replace('.', '_')}`;
   if (t.series === 'out') return `out_${t.group.replace('.', '_')}`;
   throw new Error(`calibration target ${t.id}: unknown series ${t.series}`);
-}
-
-/**
- * Compare model values with every target. `value(column, tick)` reads the run's series;
- * `initial(column)` is the group's stock, for share targets.
- */
-export function compareWithRecord(
-  value: (column: string, tick: number) => number | undefined,
-  initial: (group: string) => number,
-): CalibrationResult[] {
-  const out: CalibrationResult[] = [];
-  for (const t of calibrationRecord().targets) {
-    const column = targetColumn(t);
-    const model = value(column, t.tick);
-    if (model === undefined) continue; // the run is shorter than the target's tick
-    const base = { id: t.id, series: column, tick: t.tick, model, ...(t.holdout ? { holdout: true } : {}), source: t.source };
-    if (t.value !== undefined && t.tolerance !== undefined) {
-      const low = t.value * (1 - t.tolerance);
-      const high = t.value * (1 + t.tolerance);
-      out.push({ ...base, observed: t.value, tolerance: t.tolerance, low, high, pass: model >= low && model <= high });
-    } else if (t.max !== undefined) {
-      out.push({ ...base, max: t.max, pass: model <= t.max });
-    } else if (t.maxShare !== undefined) {
-      const max = t.maxShare * initial(t.group);
-      out.push({ ...base, max, pass: model <= max });
-    }
-  }
-  return out;
 }

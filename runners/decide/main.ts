@@ -7,7 +7,7 @@
  * report and the data are. `defsim main --at-defaults` is the comparison at one point
  * (runners/effects/main-job.ts).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { withDirectoryLock } from '../io/lock.js';
@@ -15,7 +15,7 @@ import { writingTo } from '../io/output-error.js';
 import { PACKAGE_ROOT } from '../io/outputs.js';
 import { runsProgress } from '../io/progress.js';
 import { readStructuredFile } from '../io/structured-file.js';
-import { swapIntoPlace } from '../io/swap.js';
+import { isEarlierResult, swapIntoPlace } from '../io/swap.js';
 import { defaultWorkers } from '../sweep/pool.js';
 import { checkWorkers } from '../sweep/sweep.js';
 import { answerLines } from './answer.js';
@@ -24,18 +24,6 @@ import { leversLine, shownPath } from './experiment-command.js';
 import { decideExperiment, RUNS_DIR, type DecideExperimentOutcome } from './run.js';
 
 export const DECIDE_EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'decide-myanmar-2021.yaml');
-
-/** A directory an earlier `npm start` wrote (a decision of this experiment), safe to replace. */
-function isEarlierResult(dir: string, name: string): boolean {
-  const manifest = join(dir, 'manifest.json');
-  if (!existsSync(manifest)) return readdirSync(dir).length === 0;
-  try {
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { kind?: string; experiment?: { name?: string } };
-    return m.kind === 'decision' && m.experiment?.name === name;
-  } catch {
-    return false;
-  }
-}
 
 /** The shipped experiment with its worlds file found from the package root (npm start may run anywhere). */
 function shippedExperiment(): Record<string, unknown> {
@@ -56,7 +44,7 @@ export async function mainAcrossWorlds(args: { out: string; workers?: string; ex
 async function acrossWorlds(args: { out: string; workers?: string; experiment?: string; quiet: boolean }, opened: Awaited<ReturnType<typeof openDecideExperiment>>): Promise<void> {
   const { experiment, worlds } = opened;
   const final = join(args.out, experiment.name);
-  if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
+  if (existsSync(final) && !isEarlierResult(final, 'decision', experiment.name)) {
     throw new InputError(`invalid value for '--out': ${JSON.stringify(final)} holds something other than an earlier 'npm start' result (allowed: a new directory, or one written by 'npm start'; nothing was changed)`);
   }
   const staging = join(args.out, `.${experiment.name}.partial-${process.pid}`);

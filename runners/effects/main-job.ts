@@ -10,7 +10,7 @@
  * old one and swapped in only when complete (runners/io/swap.ts), so an interrupted `npm start`
  * never leaves a half-written result looking complete.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../engine/errors.js';
@@ -25,25 +25,13 @@ import { runsProgress } from '../io/progress.js';
 import { planSweep, type SweepPlan } from '../sweep/design.js';
 import { loadTQuantile975 } from '../sweep/stats.js';
 import { checkWorkers, sweep, type SweepOutcome } from '../sweep/sweep.js';
-import { swapIntoPlace } from '../io/swap.js';
+import { isEarlierResult, swapIntoPlace } from '../io/swap.js';
 import { readStructuredFile } from '../io/structured-file.js';
 import { isDecideExperiment } from '../decide/experiment.js';
 import { DECIDE_EXPERIMENT, mainAcrossWorlds } from '../decide/main.js';
 import { defaultWorkers } from '../sweep/pool.js';
 
 export const MAIN_EXPERIMENT = join(PACKAGE_ROOT, 'experiments', 'policy-comparison.yaml');
-
-/** A directory an earlier `npm start` wrote (a sweep of this experiment), safe to replace. */
-function isEarlierResult(dir: string, name: string): boolean {
-  const manifest = join(dir, 'manifest.json');
-  if (!existsSync(manifest)) return readdirSync(dir).length === 0;
-  try {
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { kind?: string; experiment?: { name?: string } };
-    return m.kind === 'sweep' && m.experiment?.name === name;
-  } catch {
-    return false;
-  }
-}
 
 /** The one baseline point every point is compared with, and the other points as policies. */
 function policiesOf(plan: SweepPlan): { baseline: Policy; policies: Policy[] } {
@@ -85,7 +73,7 @@ export const mainCommand: CommandModule<object, MainArgs> = {
     // One `npm start` at a time into --out (runners/io/lock.ts): the result is built beside it and swapped in.
     await withDirectoryLock(args.out, async () => {
       const final = join(args.out, experiment.name);
-      if (existsSync(final) && !isEarlierResult(final, experiment.name)) {
+      if (existsSync(final) && !isEarlierResult(final, 'sweep', experiment.name)) {
         throw new InputError(`invalid value for '--out': ${JSON.stringify(final)} holds something other than an earlier 'npm start' result (allowed: a new directory, or one written by 'npm start'; nothing was changed)`);
       }
       const staging = join(args.out, `.${experiment.name}.partial-${process.pid}`);
