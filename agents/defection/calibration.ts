@@ -3,26 +3,10 @@
  * with its sources) and the comparison of a run's series with each target.
  */
 import observedRecord from '../../data/myanmar-2021.json' with { type: 'json' };
-
-export interface CalibrationTarget {
-  id: string;
-  series: string;
-  group: string;
-  tick: number;
-  value?: number;
-  tolerance?: number;
-  max?: number;
-  maxShare?: number;
-  /** Relative weight in the calibration distance (default 1; runners/calibrate/). */
-  weight?: number;
-  /** Never used to fit a calibration: predicted and scored apart (docs/CALIBRATION.md). */
-  holdout?: boolean;
-  source?: string;
-  note?: string;
-}
+import type { RecordTarget } from '../../engine/model.js';
 
 export interface CalibrationRecord {
-  targets: CalibrationTarget[];
+  targets: RecordTarget[];
   /** Each shape in words; `checks` are its machine-readable form, read by runners/calibrate/targets.ts. */
   shapes: Array<{ id: string; text: string; source?: string; checks?: unknown[] }>;
 }
@@ -35,7 +19,7 @@ export function calibrationRecord(): CalibrationRecord {
 export const TARGET_SERIES = ['defected_cumulative', 'out', 'sanctioned_cumulative'] as const;
 
 /** Map a target's (series, group) to a column of series.csv. */
-export function targetColumn(t: CalibrationTarget): string {
+export function targetColumn(t: RecordTarget): string {
   if (t.series === 'sanctioned_cumulative') return 'sanctioned';
   if (t.series === 'defected_cumulative') return `defected_${t.group.replace('.', '_')}`;
   if (t.series === 'out') return `out_${t.group.replace('.', '_')}`;

@@ -4,8 +4,8 @@
  * calibrated to, and one run function. Everything the runners know of the model is here; they
  * reach it through the registry (agents/index.ts), never through the files beside this one.
  */
-import type { ModelDefinition, ModelOutcome, ModelOutput, ModelRunOptions, ModelRunOutput, ObservedRecord, RecordTarget } from '../../engine/model.js';
-import { calibrationRecord, targetColumn, TARGET_SERIES, type CalibrationTarget } from './calibration.js';
+import type { ModelDefinition, ModelOutcome, ModelOutput, ModelRunOptions, ModelRunOutput, ObservedRecord } from '../../engine/model.js';
+import { calibrationRecord, targetColumn, TARGET_SERIES } from './calibration.js';
 import { GROUPS } from './groups.js';
 import { DefectionModel, MODEL_VERSION, seriesColumns } from './model.js';
 import { parameterRelationProblem, PARAMETER_SCHEMA, type Parameters } from './params.js';
@@ -86,7 +86,7 @@ const RECORD: ObservedRecord = {
   name: 'myanmar-2021',
   targets: observed.targets,
   shapes: observed.shapes,
-  targetColumn: (target: RecordTarget) => targetColumn(target as CalibrationTarget),
+  targetColumn,
   targetSeries: TARGET_SERIES,
   // A group's stock: everyone serving, defected or captured at tick 0.
   stockColumns: (group: string) => ['serving', 'defected', 'captured'].map((measure) => `${measure}_${group.replace('.', '_')}`),
